@@ -1,0 +1,92 @@
+"""The corpus catalog: what each document is, who issued it, which version, what is wrong with it.
+
+Loaders take titles and kinds from here when a file is listed; files users add without an
+entry get a title from their own heading and a kind guessed from it. The catalog is the place
+that records versions (``supersedes``), so retrieval can prefer the current text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import ConfigError
+from assistant.types import DocumentKind
+
+CATALOG_FILE = "catalog.yaml"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """Catalog data of one document, as recorded in corpus/catalog.yaml."""
+
+    file: str
+    title: str
+    kind: DocumentKind
+    short_title: str = ""
+    issuer: str = ""
+    number: str = ""
+    version: str = ""
+    source_url: str = ""
+    license: str = ""
+    defects: tuple[str, ...] = ()
+    supersedes: str = ""
+    superseded_by: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file name: the key that chunks and citations use."""
+        return Path(self.file).name
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All catalog entries, looked up by file name."""
+
+    entries: tuple[CatalogEntry, ...] = ()
+
+    def get(self, file_name: str) -> CatalogEntry | None:
+        """The entry for a file name, if the catalog lists it."""
+        return next((e for e in self.entries if e.name == file_name), None)
+
+
+def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:
+    try:
+        kind = DocumentKind(str(raw.get("kind", "other")))
+        defects = raw.get("defects") or []
+        if not isinstance(defects, list):
+            raise ValueError("defects must be a list")
+        fields = {k: str(v or "") for k, v in raw.items() if k not in ("kind", "defects")}
+        return CatalogEntry(kind=kind, defects=tuple(str(d) for d in defects), **fields)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: bad catalog entry {raw.get('file')!r}: {exc}") from exc
+
+
+def load_catalog(corpus_dir: Path) -> Catalog:
+    """Read corpus_dir/catalog.yaml (an absent file is an empty catalog)."""
+    path = corpus_dir / CATALOG_FILE
+    if not path.exists():
+        return Catalog()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    documents = data.get("documents", []) if isinstance(data, dict) else None
+    if not isinstance(documents, list):
+        raise ConfigError(f"{path}: expected a top-level 'documents' list")
+    return Catalog(tuple(_entry(d, path) for d in documents))
+
+
+def guess_kind(title: str, suffix: str) -> DocumentKind:
+    """Guess a document's kind from its title when the catalog does not list it."""
+    if title.endswith("施行令") or title.endswith("政令") or title.endswith("令") and "政令" in title:
+        return DocumentKind.CABINET_ORDER
+    if "省令" in title or title.endswith("命令") or title.endswith("規則"):
+        return DocumentKind.ORDINANCE
+    if title.endswith("法律") or title.endswith("法"):
+        return DocumentKind.LAW
+    if any(w in title for w in ("ガイドライン", "指針", "Q&A", "Ｑ＆Ａ", "通達", "手引", "方針")):
+        return DocumentKind.GUIDANCE
+    return DocumentKind.GUIDANCE if suffix == ".pdf" else DocumentKind.OTHER

@@ -1,0 +1,32 @@
+"""The project's one error tree.
+
+The library raises these; only the CLI and the UI turn them into a one-line message (and exit
+code 1 for the CLI). Every message names the thing that is wrong (a file, a setting, a question)
+so that a user can act on it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base of every error the assistant raises on purpose."""
+
+
+class ConfigError(AssistantError):
+    """A setting is unknown, malformed or points to something that does not exist."""
+
+
+class ModelError(AssistantError):
+    """The embedding model (or an LLM endpoint) cannot be loaded or used."""
+
+
+class IngestError(AssistantError):
+    """One input file cannot be read, parsed or indexed; the rest of a batch still goes on."""
+
+
+class IndexStoreError(AssistantError):
+    """The index (Chroma or the keyword index) is missing, unreachable or inconsistent."""
+
+
+class QuestionError(AssistantError):
+    """The question itself is unusable: empty, or far longer than any real question."""

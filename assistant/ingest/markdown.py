@@ -1,0 +1,76 @@
+"""Markdown loader: e-Gov law texts and users' own Markdown notes.
+
+The law files mark each article with ``<a id="第N条"></a>`` and a bold ``**第N条**`` line. The
+converter also wraps some cross-references at the start of a line in the same markup (a known
+defect): those lines carry text after the bold part and are kept as text, not as new articles.
+The trailing "この法令を参照している法令" list and the generator footer are not law text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.ingest.structure import ARTICLE_RE, StructureBuilder
+from assistant.types import Block
+
+_ANCHOR = re.compile(r"<a id=\"[^\"]*\"></a>")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BOLD = re.compile(r"\*\*([^*]+)\*\*")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_ARTICLE_LINE = re.compile(r"^\*\*(第[^*]+条(?:の[^*]+)*)\*\*\s*$")
+_STOP_HEADINGS = ("この法令を参照している法令",)
+_FOOTER = re.compile(r"^\*Generated from .*\*$|^---+$")
+
+
+def clean_inline(line: str) -> str:
+    """Strip Markdown inline markup (links, bold, anchors, emphasis) and keep the words."""
+    line = _ANCHOR.sub("", line)
+    line = _LINK.sub(r"\1", line)
+    line = _BOLD.sub(r"\1", line)
+    stripped = line.strip()
+    if len(stripped) > 2 and stripped.startswith("*") and stripped.endswith("*"):
+        stripped = stripped[1:-1]
+    return stripped
+
+
+def _article_at(lines: list[str], i: int) -> str:
+    """Return the article label if line i is a real article header, else "".
+
+    A real header is an anchor after a blank line, then ``**第N条**`` alone on its line. The
+    converter's spurious headers (cross-references in 読替え tables and at line starts) either
+    follow text directly or carry text after the bold part.
+    """
+    match = _ARTICLE_LINE.match(lines[i].strip())
+    if not match or not ARTICLE_RE.match(match.group(1)):
+        return ""
+    if i < 2 or not _ANCHOR.fullmatch(lines[i - 1].strip()) or lines[i - 2].strip():
+        return ""
+    return match.group(1)
+
+
+def parse_markdown(text: str) -> tuple[str, tuple[Block, ...]]:
+    """Return (title, blocks) of a Markdown document; the title is its first ``#`` heading."""
+    title = ""
+    builder = StructureBuilder()
+    lines = text.splitlines()
+    for i, raw in enumerate(lines):
+        stripped = raw.strip()
+        if _ANCHOR.fullmatch(stripped) or _FOOTER.match(stripped):
+            continue
+        heading = _HEADING.match(stripped)
+        if heading:
+            words = clean_inline(heading.group(2))
+            if any(words.startswith(stop) for stop in _STOP_HEADINGS):
+                break
+            if not title and len(heading.group(1)) == 1:
+                title = words
+            builder.start_heading("" if words == title else words)
+            continue
+        article = _article_at(lines, i)
+        if article:
+            builder.start_article(article)
+            continue
+        line = clean_inline(raw)
+        if line:
+            builder.add_line(line)
+    return title, builder.finish()

@@ -1,0 +1,89 @@
+"""Japanese text handling shared by chunking, retrieval and answering.
+
+Search sees NFKC-normalized text (full-width ＡＢＣ and half-width ｶﾅ fold into one form), users
+see the original. Sentences end at 。！？ only outside brackets: law text is full of
+"（以下「基本方針」という。）", and cutting there would split a sentence in the middle.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_OPEN = "（(「『【〔［["
+_CLOSE = "）)」』】〕］]"
+_TERMINATORS = "。！？!?"
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def normalize(text: str) -> str:
+    """Return the NFKC form used for indexing and matching (never shown to users)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences at 。！？ outside brackets and at line breaks.
+
+    Line breaks count as boundaries because the sources put one paragraph (項) or item (号) per
+    line, and items carry no 。 of their own. Returned sentences keep their original characters
+    (stripped of surrounding whitespace) so that they can be quoted verbatim.
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        sentences.extend(_split_line(line))
+    return sentences
+
+
+def _split_line(line: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(line):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in _TERMINATORS and depth == 0:
+            # A closing bracket right after the terminator belongs to this sentence.
+            end = i + 1
+            while end < len(line) and line[end] in "」』）)":
+                end += 1
+            piece = line[start:end].strip()
+            if piece:
+                out.append(piece)
+            start = end
+    rest = line[start:].strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def is_english(text: str) -> bool:
+    """Guess whether a question is written in English (to answer an abstention in English)."""
+    japanese = len(_JAPANESE.findall(text))
+    latin_words = len(_LATIN_WORD.findall(text))
+    return japanese == 0 and latin_words >= 1 or latin_words >= 3 and japanese < latin_words
+
+
+_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def kanji_to_int(text: str) -> int | None:
+    """Convert a kanji numeral such as 四十五 to 45 (None if it is not one).
+
+    Article numbers are written in kanji in the sources; users type 第45条 as often as 第四十五条.
+    """
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _KANJI_DIGITS:
+            current = _KANJI_DIGITS[ch]
+        elif ch in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current if text else None
