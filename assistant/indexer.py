@@ -1,0 +1,199 @@
+"""The ingestion pipeline: files -> documents -> chunks -> embeddings -> committed index.
+
+Idempotent by construction: a file whose hash matches its manifest record is skipped without
+parsing or loading the model; chunk ids derive from content and position, so only new chunks
+are embedded. One bad file is reported and skipped while the rest of the batch goes on, and
+because a file only becomes visible when its manifest record is committed, nothing already
+indexed is lost when a file fails or the process is killed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assistant.catalog import Catalog
+from assistant.chunking import split_into_chunks
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.errors import AssistantError, IngestError
+from assistant.index import ChromaStore, ManifestEntry
+from assistant.ingest import SUPPORTED_SUFFIXES, load_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+    """Split inputs into (files, directories, problems); directories are searched recursively."""
+    files: list[Path] = []
+    directories: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            directories.append(path)
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append((str(path), f"{path}: no such file or directory"))
+    return files, directories, problems
+
+
+# Bump when loaders or chunking change in a way that must re-index every file.
+PIPELINE_VERSION = "1"
+
+
+def pipeline_fingerprint(settings: Settings, embedder: Embedder) -> str:
+    """Identify how chunks are made and embedded; a different value re-indexes every file."""
+    key = f"{PIPELINE_VERSION}|{settings.chunk_size}|{settings.chunk_overlap}|{embedder.name}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Indexer:
+    """Brings the index in line with a set of files."""
+
+    def __init__(
+        self, settings: Settings, store: ChromaStore, embedder: Embedder, catalog: Catalog
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._embedder = embedder
+        self._catalog = catalog
+        self._fingerprint = pipeline_fingerprint(settings, embedder)
+
+    def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
+        """Index new and changed files; with prune, drop files gone from the given folders."""
+        report = IngestReport()
+        files, directories, problems = expand_paths(paths)
+        report.failed.extend(problems)
+        manifest = self._store.manifest()
+        for path in files:
+            try:
+                self._ingest_file(path, manifest, report)
+            except AssistantError as exc:
+                report.failed.append((str(path), str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+                log.exception("unexpected failure on %s", path)
+                report.failed.append((str(path), f"{path.name}: unexpected error: {exc}"))
+        if prune:
+            self._prune(directories, manifest, report)
+        self._remove_orphans()
+        self._link_versions()
+        return report
+
+    def _ingest_file(
+        self, path: Path, manifest: dict[str, ManifestEntry], report: IngestReport
+    ) -> None:
+        name = path.name
+        old = manifest.get(name)
+        resolved = str(path.resolve())
+        if old and old.path and old.path != resolved and Path(old.path).exists():
+            raise IngestError(
+                f"{name}: a different file with this name is already indexed from {old.path}; "
+                "rename one of them"
+            )
+        current = old and old.pipeline == self._fingerprint and old.path == resolved
+        if current and old and old.sha256 == _sha256(path):
+            report.unchanged.append(name)
+            return
+        document = load_document(path, self._catalog)
+        report.warnings.extend(document.warnings)
+        chunks = split_into_chunks(
+            document, self._settings.chunk_size, self._settings.chunk_overlap, self._fingerprint
+        )
+        stored = self._store.stored_chunk_ids()
+        new = [c for c in chunks if c.chunk_id not in stored]
+        if new:
+            vectors = self._embedder.embed_passages([c.search_text for c in new])
+            self._store.add_chunks(new, vectors)
+            report.chunks_embedded += len(new)
+        entry = ManifestEntry(
+            source=name,
+            sha256=document.sha256,
+            chunk_ids=tuple(c.chunk_id for c in chunks),
+            title=document.title,
+            kind=document.kind,
+            version=document.version,
+            path=resolved,
+            pipeline=self._fingerprint,
+        )
+        self._store.commit(entry)
+        manifest[name] = entry
+        if old:
+            self._store.delete_chunks(sorted(set(old.chunk_ids) - set(entry.chunk_ids)))
+            report.updated.append(name)
+        else:
+            report.added.append(name)
+
+    def remove(self, source: str) -> bool:
+        """Remove one document (by file name) from the index; False if it was not indexed."""
+        entry = self._store.manifest().get(source)
+        if entry is None:
+            return False
+        self._store.uncommit(source)
+        self._store.delete_chunks(entry.chunk_ids)
+        return True
+
+    def _prune(
+        self, directories: list[Path], manifest: dict[str, ManifestEntry], report: IngestReport
+    ) -> None:
+        roots = [str(d.resolve()) for d in directories]
+        for name, entry in list(manifest.items()):
+            inside = any(entry.path.startswith(root.rstrip("/") + "/") for root in roots)
+            if inside and not Path(entry.path).exists():
+                self.remove(name)
+                del manifest[name]
+                report.removed.append(name)
+
+    def _remove_orphans(self) -> None:
+        """Delete chunks no manifest record points to (left by a killed or failed ingest)."""
+        live = {cid for e in self._store.manifest().values() for cid in e.chunk_ids}
+        orphans = sorted(self._store.stored_chunk_ids() - live)
+        if orphans:
+            log.info("removing %d orphaned chunks", len(orphans))
+            self._store.delete_chunks(orphans)
+
+    def _link_versions(self) -> None:
+        """Record in the manifest which indexed documents a newer indexed one supersedes."""
+        manifest = self._store.manifest()
+        superseded: dict[str, str] = {}
+        for entry in self._catalog.entries:
+            if entry.name in manifest and entry.supersedes in manifest:
+                superseded[entry.supersedes] = entry.name
+            if entry.name in manifest and entry.superseded_by in manifest:
+                superseded[entry.name] = entry.superseded_by
+        for name, entry in manifest.items():
+            wanted = superseded.get(name, "")
+            if entry.superseded_by != wanted:
+                self._store.commit(replace(entry, superseded_by=wanted))

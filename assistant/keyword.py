@@ -1,0 +1,143 @@
+"""Japanese keyword search: SudachiPy tokens scored with BM25 (bm25s).
+
+Japanese has no spaces, so whitespace splitting sees a sentence as one token and finds nothing.
+SudachiPy (split mode A, normalized forms) turns 届け出る/届出る/届出 into one form; particles,
+auxiliary verbs, symbols and blanks carry no topic and are dropped. Tokens of every chunk are
+persisted beside the Chroma data (``keyword/tokens.json``), keyed by chunk id, so the BM25
+statistics can be rebuilt for exactly the chunks that Chroma holds in milliseconds, and only new
+chunks are ever tokenized again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.japanese import normalize
+
+_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+_ENGLISH_STOPWORDS = frozenset(
+    "a an the is are was were be been of for to in on at by with and or what which who when "
+    "how does do did can i we you it this that there their its from as any".split()
+)
+# Sudachi refuses inputs over 49,149 bytes; pieces of this many characters stay below it.
+_MAX_PIECE_CHARS = 12_000
+_TOKENS_FILE = "tokens.json"
+# bm25s logs every index build at DEBUG through its own handler; that is noise on a terminal.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+class JapaneseTokenizer:
+    """SudachiPy mode-A normalized forms without particles, auxiliaries and symbols."""
+
+    def __init__(self) -> None:
+        from sudachipy import Dictionary, SplitMode
+
+        self._tokenizer = Dictionary(dict="core").create()
+        self._mode = SplitMode.A
+        self._lock = threading.Lock()  # a Sudachi tokenizer object is not thread-safe
+
+    def tokenize(self, text: str) -> list[str]:
+        """Tokens of NFKC-normalized text, lower-cased (English words match any case)."""
+        text = normalize(text)
+        tokens: list[str] = []
+        for start in range(0, len(text), _MAX_PIECE_CHARS):
+            tokens.extend(self._tokenize_piece(text[start : start + _MAX_PIECE_CHARS]))
+        return tokens
+
+    def _tokenize_piece(self, text: str) -> list[str]:
+        with self._lock:
+            morphemes = list(self._tokenizer.tokenize(text, self._mode))
+        tokens: list[str] = []
+        for m in morphemes:
+            surface = m.surface().strip()
+            if not surface or m.part_of_speech()[0] in _DROP_POS:
+                continue
+            if surface.isascii():
+                # Sudachi normalizes English words to katakana (law -> ロー); keep the word.
+                word = surface.lower()
+                if word not in _ENGLISH_STOPWORDS:
+                    tokens.append(word)
+            else:
+                tokens.append(m.normalized_form().lower())
+        return tokens
+
+
+class KeywordIndex:
+    """BM25 over a fixed set of chunk ids; ``scores`` returns one score per chunk id."""
+
+    def __init__(self, chunk_ids: Sequence[str], tokens: Sequence[list[str]]) -> None:
+        self.chunk_ids = tuple(chunk_ids)
+        self._token_sets = {cid: set(t) for cid, t in zip(self.chunk_ids, tokens, strict=True)}
+        self._document_frequency: Counter[str] = Counter()
+        for token_set in self._token_sets.values():
+            self._document_frequency.update(token_set)
+        self._bm25: bm25s.BM25 | None = None
+        if self.chunk_ids:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index([t or [""] for t in tokens], show_progress=False)
+
+    def tokens_of(self, chunk_id: str) -> set[str]:
+        """The distinct tokens of one chunk (empty if unknown)."""
+        return self._token_sets.get(chunk_id, set())
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; a token the corpus never uses gets the highest value."""
+        n = len(self.chunk_ids)
+        df = self._document_frequency.get(token, 0)
+        return math.log((n + 1) / (df + 0.5))
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk (aligned with ``chunk_ids``); zeros if nothing matches."""
+        if self._bm25 is None or not query_tokens:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        vocab = self._bm25.vocab_dict
+        known = [t for t in query_tokens if t in vocab]
+        if not known:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+
+class TokenStore:
+    """Persisted tokens per chunk id: the durable half of the keyword index."""
+
+    def __init__(self, directory: Path, tokenizer: JapaneseTokenizer) -> None:
+        self._path = directory / _TOKENS_FILE
+        self._tokenizer = tokenizer
+        self._tokens: dict[str, list[str]] = {}
+        if self._path.exists():
+            try:
+                self._tokens = json.loads(self._path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                self._tokens = {}  # a damaged cache is rebuilt from Chroma's texts
+
+    def build_index(self, chunks: Iterable[tuple[str, str]]) -> KeywordIndex:
+        """A KeywordIndex over exactly these (chunk_id, search_text) pairs; persists new tokens."""
+        pairs = list(chunks)
+        missing = [(cid, text) for cid, text in pairs if cid not in self._tokens]
+        for cid, text in missing:
+            self._tokens[cid] = self._tokenizer.tokenize(text)
+        live = {cid for cid, _ in pairs}
+        stale = [cid for cid in self._tokens if cid not in live]
+        for cid in stale:
+            del self._tokens[cid]
+        if missing or stale:
+            self._save()
+        return KeywordIndex([cid for cid, _ in pairs], [self._tokens[cid] for cid, _ in pairs])
+
+    def _save(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".tokens-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self._tokens, handle, ensure_ascii=False)
+        os.replace(tmp, self._path)

@@ -1,0 +1,180 @@
+"""Question -> ranked hits: dense (Chroma) and keyword (BM25) candidates, fused by z-scores.
+
+Candidates come from both sides (the ANN query and BM25's top scores). Each candidate then gets
+*both* scores exactly: BM25 scores exist for every chunk, and missing dense scores are computed
+from embeddings stored in Chroma. The two score lists are standardized (z-scores) over the
+candidate pool and mixed with fixed weights. Unlike reciprocal-rank fusion this keeps how far
+ahead a candidate is, which is what lets the fused ranking beat both of its parts.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assistant.embedding import Embedder
+from assistant.index import ChromaStore, ManifestEntry
+from assistant.japanese import normalize
+from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
+from assistant.types import Chunk, Hit, SearchFilter
+
+DENSE_WEIGHT = 0.5
+KEYWORD_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What retrieval sees: the committed chunks and a keyword index over exactly them.
+
+    Replaced as a whole after each ingest, so a question asked meanwhile uses one consistent
+    state, old or new.
+    """
+
+    manifest: dict[str, ManifestEntry]
+    chunks: dict[str, Chunk]
+    keyword: KeywordIndex
+    positions: dict[str, int]
+
+    @classmethod
+    def load(cls, store: ChromaStore, tokens: TokenStore) -> Snapshot:
+        """Read the manifest and its chunks from Chroma and build the keyword index."""
+        manifest = store.manifest()
+        ids = [cid for entry in manifest.values() for cid in entry.chunk_ids]
+        chunks = {
+            c.chunk_id: replace(c, superseded_by=manifest[c.source].superseded_by)
+            for c in store.get_chunks(ids)
+            if c.source in manifest
+        }
+        live = [cid for cid in ids if cid in chunks]
+        keyword = tokens.build_index((cid, chunks[cid].search_text) for cid in live)
+        return cls(manifest, chunks, keyword, {cid: i for i, cid in enumerate(live)})
+
+
+def _zscores(values: np.ndarray) -> np.ndarray:
+    std = float(values.std())
+    if std < 1e-9:
+        return np.zeros_like(values)
+    return (values - float(values.mean())) / std
+
+
+class Retriever:
+    """Hybrid search over the committed index."""
+
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        tokenizer: JapaneseTokenizer,
+        tokens: TokenStore,
+        candidate_k: int = 40,
+    ) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._tokens = tokens
+        self._candidate_k = candidate_k
+        self._lock = threading.Lock()
+        self.snapshot = Snapshot.load(store, tokens)
+
+    def refresh(self) -> None:
+        """Reload the snapshot after an ingest (the old one serves until the swap)."""
+        with self._lock:
+            self.snapshot = Snapshot.load(self._store, self._tokens)
+
+    def tokenize(self, text: str) -> list[str]:
+        """The keyword tokens of a text (shared with answering and abstention)."""
+        return self._tokenizer.tokenize(text)
+
+    def _allowed(self, snapshot: Snapshot, chunk: Chunk, search_filter: SearchFilter) -> bool:
+        if search_filter.kinds and chunk.kind not in search_filter.kinds:
+            return False
+        if search_filter.sources and chunk.source not in search_filter.sources:
+            return False
+        entry = snapshot.manifest.get(chunk.source)
+        if entry is None or chunk.chunk_id not in snapshot.positions:
+            return False
+        explicitly_chosen = chunk.source in search_filter.sources
+        return search_filter.include_superseded or explicitly_chosen or not entry.superseded_by
+
+    def search(
+        self, query: str, k: int = 5, search_filter: SearchFilter | None = None, mode: str = "hybrid"
+    ) -> list[Hit]:
+        """The k best chunks for a query; mode is "hybrid", "dense" or "keyword"."""
+        search_filter = search_filter or SearchFilter()
+        snapshot = self.snapshot
+        text = normalize(query)
+        dense: dict[str, float] = {}
+        keyword_scores = np.zeros(0, dtype=np.float32)
+        vector = np.zeros(0)
+        if mode in ("hybrid", "dense"):
+            vector = np.asarray(self._embedder.embed_query(text))
+            dense = self._dense_candidates(snapshot, vector, search_filter)
+        if mode in ("hybrid", "keyword"):
+            keyword_scores = snapshot.keyword.scores(self._tokenizer.tokenize(text))
+        candidates = set(dense)
+        if keyword_scores.size:
+            top = np.argsort(-keyword_scores)[: self._candidate_k * 2]
+            ids = snapshot.keyword.chunk_ids
+            allowed = [
+                ids[i]
+                for i in top
+                if keyword_scores[i] > 0 and self._allowed(snapshot, snapshot.chunks[ids[i]], search_filter)
+            ]
+            candidates.update(allowed[: self._candidate_k])
+        if not candidates:
+            return []
+        return self._fuse(snapshot, sorted(candidates), dense, keyword_scores, vector, mode)[:k]
+
+    def _dense_candidates(
+        self, snapshot: Snapshot, vector: np.ndarray, search_filter: SearchFilter
+    ) -> dict[str, float]:
+        results = self._store.query(
+            vector.tolist(),
+            self._candidate_k,
+            kinds=[k.value for k in search_filter.kinds],
+            sources=list(search_filter.sources),
+        )
+        return {
+            chunk.chunk_id: score
+            for chunk, score in results
+            if self._allowed(snapshot, snapshot.chunks.get(chunk.chunk_id, chunk), search_filter)
+        }
+
+    def _fuse(
+        self,
+        snapshot: Snapshot,
+        ids: Sequence[str],
+        dense: dict[str, float],
+        keyword_scores: np.ndarray,
+        vector: np.ndarray,
+        mode: str,
+    ) -> list[Hit]:
+        if mode == "hybrid":
+            missing = [cid for cid in ids if cid not in dense]
+            for cid, stored in self._store.embeddings_of(missing).items():
+                dense[cid] = float(np.dot(vector, np.asarray(stored)))
+        d = np.asarray([dense.get(cid, 0.0) for cid in ids], dtype=np.float64)
+        kw = np.asarray(
+            [keyword_scores[snapshot.positions[cid]] if keyword_scores.size else 0.0 for cid in ids],
+            dtype=np.float64,
+        )
+        if mode == "dense":
+            fused = d
+        elif mode == "keyword":
+            fused = kw
+        else:
+            fused = DENSE_WEIGHT * _zscores(d) + KEYWORD_WEIGHT * _zscores(kw)
+        order = np.argsort(-fused, kind="stable")
+        return [
+            Hit(
+                chunk=snapshot.chunks[ids[i]],
+                score=float(fused[i]) if math.isfinite(fused[i]) else 0.0,
+                dense_score=float(d[i]) if mode != "keyword" else None,
+                keyword_score=float(kw[i]) if mode != "dense" else None,
+            )
+            for i in order
+        ]
