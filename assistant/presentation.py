@@ -1,0 +1,65 @@
+"""Answers as text and as JSON: one rendering shared by the CLI, the UI and the evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.types import Answer, Chunk
+
+
+def citation_label(chunk: Chunk) -> str:
+    """'Title 第N条' or 'Title p.N': how a source is named to users."""
+    return f"{chunk.title} {chunk.location}".strip()
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    """The JSON shape of ``assistant ask --json``."""
+    return {
+        "question": answer.question,
+        "searched_query": answer.searched_query,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {
+                "marker": c.marker,
+                "source": c.chunk.source,
+                "title": c.chunk.title,
+                "article": c.chunk.article,
+                "page": c.chunk.page,
+                "heading": c.chunk.heading,
+                "chunk_id": c.chunk.chunk_id,
+                "quote": c.quote,
+                "superseded_by": c.chunk.superseded_by,
+            }
+            for c in answer.citations
+        ],
+        "nearest": [
+            {
+                "source": h.chunk.source,
+                "title": h.chunk.title,
+                "article": h.chunk.article,
+                "page": h.chunk.page,
+                "chunk_id": h.chunk.chunk_id,
+                "score": round(h.score, 4),
+                "text": h.chunk.text,
+            }
+            for h in (answer.nearest[:3] if answer.abstained else ())
+        ],
+    }
+
+
+def render_answer_text(answer: Answer) -> str:
+    """Plain-text rendering for the terminal: answer, then numbered sources."""
+    lines = [answer.text, ""]
+    if answer.abstained:
+        lines.append("最も近い箇所 / Nearest passages:")
+        for i, hit in enumerate(answer.nearest, start=1):
+            lines.append(f"  ({i}) {citation_label(hit.chunk)}")
+            lines.append(f"      {hit.chunk.text[:200]}")
+        return "\n".join(lines).rstrip()
+    lines.append("出典 / Sources:")
+    for citation in answer.citations:
+        note = f"（新版あり: {citation.chunk.superseded_by}）" if citation.chunk.superseded_by else ""
+        lines.append(f"  [{citation.marker}] {citation_label(citation.chunk)}{note}")
+        lines.append(f"      「{citation.quote}」")
+    return "\n".join(lines).rstrip()

@@ -1,0 +1,139 @@
+"""The Assistant: the one object the CLI, the UI and the evaluation all call.
+
+It wires the stages together (catalog, loaders, chunking, embedding, Chroma, keyword index,
+retrieval, answering) and owns the rules that cut across them: questions are validated before
+any work, abstention is decided from the evidence, and the retrieval snapshot is refreshed after
+every ingest so that new documents are searchable at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.answering.abstain import abstention
+from assistant.answering.confidence import Evidence, measure_evidence
+from assistant.answering.extractive import candidate_sentences, format_answer, select_sentences
+from assistant.catalog import Catalog, load_catalog
+from assistant.config import Settings
+from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.errors import IndexStoreError, QuestionError
+from assistant.index import ChromaStore, ManifestEntry
+from assistant.indexer import Indexer, IngestReport
+from assistant.japanese import is_english
+from assistant.keyword import JapaneseTokenizer, TokenStore
+from assistant.retrieval import Retriever
+from assistant.types import Answer, Hit, SearchFilter
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Ingest documents and answer questions about them, with citations."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or SentenceTransformerEmbedder(
+            settings.embedding_model, settings.embedding_batch_size
+        )
+        self.catalog: Catalog = load_catalog(settings.corpus_dir)
+        self._store = ChromaStore(settings, self.embedder)
+        self._tokenizer = JapaneseTokenizer()
+        tokens = TokenStore(settings.index_dir / "keyword", self._tokenizer)
+        self.retriever = Retriever(
+            self._store, self.embedder, self._tokenizer, tokens, settings.candidate_k
+        )
+        self._indexer = Indexer(settings, self._store, self.embedder, self.catalog)
+        self._write_lock = threading.Lock()
+
+    def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
+        """Index files and folders, then make the result searchable at once."""
+        with self._write_lock:
+            report = self._indexer.ingest(paths, prune=prune)
+            self.retriever.refresh()
+        return report
+
+    def remove_document(self, source: str) -> bool:
+        """Remove a document (by file name); False if it was not indexed."""
+        with self._write_lock:
+            removed = self._indexer.remove(source)
+            self.retriever.refresh()
+        return removed
+
+    def documents(self) -> list[ManifestEntry]:
+        """Every indexed document, by title."""
+        return sorted(self.retriever.snapshot.manifest.values(), key=lambda e: e.source)
+
+    def check_question(self, question: str) -> str:
+        """Return the stripped question or raise QuestionError saying what is wrong with it."""
+        text = question.strip()
+        if not text:
+            raise QuestionError("the question is empty")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"the question is {len(text)} characters long; the limit is {limit} "
+                "(ASSISTANT_MAX_QUESTION_CHARS). Ask about one point at a time."
+            )
+        return text
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        search_filter: SearchFilter | None = None,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Ranked passages for a query (no answer)."""
+        text = self.check_question(query)
+        if not self.retriever.snapshot.manifest:
+            raise IndexStoreError(
+                "the index is empty: run `assistant ingest` (or the set-up command) first"
+            )
+        return self.retriever.search(text, k or self.settings.top_k, search_filter, mode)
+
+    def evidence(self, question: str, hits: Sequence[Hit]) -> Evidence:
+        """How well the hits support an answer (the abstention signal)."""
+        keyword = self.retriever.snapshot.keyword
+        return measure_evidence(
+            self.retriever.tokenize(question),
+            hits,
+            keyword.tokens_of,
+            keyword.idf,
+            is_english(question),
+        )
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        search_filter: SearchFilter | None = None,
+        searched_query: str | None = None,
+    ) -> Answer:
+        """Answer a question from the indexed documents, or abstain and show what was found."""
+        text = self.check_question(question)
+        query = self.check_question(searched_query) if searched_query else text
+        hits = self.search(query, k, search_filter)
+        english = is_english(text)
+        evidence = self.evidence(query, hits)
+        if not hits or evidence.confidence < self.settings.abstain_threshold:
+            return abstention(text, query, hits[:3], english)
+        keyword = self.retriever.snapshot.keyword
+        scored = candidate_sentences(
+            hits, self.retriever.tokenize(query), self.retriever.tokenize, keyword.idf
+        )
+        sentences, citations = select_sentences(hits, scored, self.settings.answer_sentences)
+        if not sentences:
+            return abstention(text, query, hits[:3], english)
+        return Answer(
+            question=text,
+            searched_query=query,
+            text=format_answer(sentences),
+            abstained=False,
+            sentences=sentences,
+            citations=citations,
+            nearest=tuple(hits),
+            language="en" if english else "ja",
+        )

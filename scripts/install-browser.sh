@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian's chromium and Japanese fonts for the browser tests (Playwright's own browser
+# download does not work offline). Skips the install when both are already present.
+set -euo pipefail
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-browser: need root to apt-get install chromium fonts-noto-cjk" >&2
+    exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
