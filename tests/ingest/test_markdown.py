@@ -1,0 +1,56 @@
+from assistant.ingest.markdown import clean_inline, parse_markdown
+from tests.conftest import CORPUS
+
+LAW = """# 試験法
+
+*（令和四年法律第一号）*
+
+
+<a id="第一条"></a>
+**第一条**
+この法律は、試験の目的を定める。
+
+<a id="第二条"></a>
+**第二条**
+政府は、方針を定めなければならない。
+[別の法律第十条](./x.md#第十条)を準用する。
+<a id="第九条"></a>
+**第九条**第一項の規定は、適用しない。
+
+<a id="第一条"></a>
+**第一条**
+この法律は、公布の日から施行する。
+
+## この法令を参照している法令
+
+- [何かの省令](../misc/x.md) (1箇所)
+
+---
+*Generated from [e-Gov法令検索](https://elaws.e-gov.go.jp/)*
+"""
+
+
+def test_articles_become_metadata_and_spurious_headers_stay_text() -> None:
+    title, blocks = parse_markdown(LAW)
+    assert title == "試験法"
+    by_article = {b.article: b.text for b in blocks}
+    assert by_article["第一条"] == "この法律は、試験の目的を定める。"
+    # The cross-reference line the converter wrapped in article markup stays in 第二条.
+    assert "第九条第一項の規定は、適用しない。" in by_article["第二条"]
+    assert "別の法律第十条を準用する。" in by_article["第二条"]
+    # Numbering restarts at 第一条: supplementary provisions.
+    assert by_article["附則第一条"] == "この法律は、公布の日から施行する。"
+    assert not any("参照している" in b.text or "Generated" in b.text for b in blocks)
+
+
+def test_clean_inline() -> None:
+    assert clean_inline("**第九条**第一項 [法](./a.md#x)") == "第九条第一項 法"
+
+
+def test_real_law_file_keeps_article_45_of_the_promotion_act() -> None:
+    path = CORPUS / "laws" / "504AC0000000043_keizai-anzen-hosho-suishinho.md"
+    _, blocks = parse_markdown(path.read_text(encoding="utf-8"))
+    article_45 = [b for b in blocks if b.article == "第四十五条"]
+    assert article_45 and "施設委託管理者" in article_45[0].text
+    main_articles = [b.article for b in blocks if b.article and not b.article.startswith("附則")]
+    assert "第九十九条" in main_articles

@@ -1,0 +1,84 @@
+"""Ingestion against a real Chroma on disk (fake embedder for speed)."""
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.embedding import HashingEmbedder
+from assistant.service import Assistant
+from tests.conftest import CORPUS, make_settings
+
+
+def _assistant(tmp_path: Path) -> Assistant:
+    return Assistant(make_settings(tmp_path), HashingEmbedder())
+
+
+def _copy_corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def test_reingest_is_a_no_op_and_changes_replace_chunks(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    assistant = _assistant(tmp_path)
+    first = assistant.ingest([corpus])
+    assert len(first.added) == 10 and first.ok
+    ids_before = {e.source: e.chunk_ids for e in assistant.documents()}
+
+    second = assistant.ingest([corpus])
+    assert len(second.unchanged) == 10 and second.chunks_embedded == 0
+
+    article = corpus / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n追記された新しい段落です。", "utf-8")
+    third = assistant.ingest([corpus])
+    assert third.updated == [article.name]
+    after = {e.source: e.chunk_ids for e in assistant.documents()}
+    assert after[article.name] != ids_before[article.name]
+    stored = assistant._store.stored_chunk_ids()
+    assert stored == {cid for ids in after.values() for cid in ids}  # nothing stale, no duplicates
+
+
+def test_removed_file_disappears(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    assistant = _assistant(tmp_path)
+    assistant.ingest([corpus])
+    (corpus / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt").unlink()
+    report = assistant.ingest([corpus])
+    assert report.removed == ["jihyo-2025-08-fukunaga-keizai-anpo.txt"]
+    assert all(h.chunk.source != report.removed[0] for h in assistant.search("GOCO", k=10))
+
+
+def test_bad_file_in_batch_is_reported_and_the_rest_ingests(tmp_path: Path) -> None:
+    assistant = _assistant(tmp_path)
+    assistant.ingest([CORPUS])
+    before = len(assistant._store.stored_chunk_ids())
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    good = tmp_path / "memo.txt"
+    good.write_text("社内メモ\n事前報告の社内手続は法務部が担当する。", encoding="utf-8")
+    report = assistant.ingest([bad, empty, good, tmp_path / "missing.md"], prune=False)
+    assert report.added == ["memo.txt"]
+    messages = " ".join(m for _, m in report.failed)
+    assert "broken.pdf" in messages and "empty.txt" in messages and "missing.md" in messages
+    assert len(assistant._store.stored_chunk_ids()) > before
+    assert any(h.chunk.source == "memo.txt" for h in assistant.search("事前報告の社内手続", k=3))
+
+
+def test_orphaned_chunks_from_an_interrupted_ingest_are_removed(tmp_path: Path) -> None:
+    from assistant.chunking import split_into_chunks
+    from assistant.ingest import load_document
+
+    assistant = _assistant(tmp_path)
+    assistant.ingest([CORPUS])
+    doc = load_document(CORPUS / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt")
+    # Written to Chroma but never committed to the manifest, as when an ingest is killed.
+    orphan = [
+        replace(c, chunk_id=f"orphan-{i}") for i, c in enumerate(split_into_chunks(doc)[:2])
+    ]
+    assistant._store.add_chunks(orphan, assistant.embedder.embed_passages([c.text for c in orphan]))
+    assert all(h.chunk.chunk_id not in {c.chunk_id for c in orphan} for h in assistant.search("GOCO"))
+    assistant.ingest([CORPUS])
+    assert not {c.chunk_id for c in orphan} & assistant._store.stored_chunk_ids()
