@@ -87,7 +87,7 @@ def _client(settings: Settings) -> Any:
         path = settings.index_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # noqa: BLE001 - connection and disk errors alike
+    except Exception as exc:
         where = (
             f"Chroma server at {settings.chroma_host}:{settings.chroma_port}"
             if settings.chroma_mode == "http"
@@ -146,14 +146,16 @@ class ChromaStore:
             )
         except IndexStoreError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise IndexStoreError(f"cannot open collection {settings.collection!r}: {exc}") from exc
 
     def manifest(self) -> dict[str, ManifestEntry]:
         """Every committed source file, by file name."""
         data = self._manifest.get(include=["documents", "metadatas"])
         entries: dict[str, ManifestEntry] = {}
-        for source, doc, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+        for source, doc, meta in zip(
+            data["ids"], data["documents"], data["metadatas"], strict=True
+        ):
             entries[source] = ManifestEntry(
                 source=source,
                 sha256=str(meta["sha256"]),
@@ -218,7 +220,9 @@ class ChromaStore:
             data = self._chunks.get(
                 ids=ids[start : start + _BATCH], include=["documents", "metadatas"]
             )
-            for cid, doc, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+            for cid, doc, meta in zip(
+                data["ids"], data["documents"], data["metadatas"], strict=True
+            ):
                 found[cid] = _to_chunk(cid, doc, meta)
         return [found[c] for c in ids if c in found]
 
@@ -227,7 +231,10 @@ class ChromaStore:
         if not chunk_ids:
             return {}
         data = self._chunks.get(ids=list(chunk_ids), include=["embeddings"])
-        return {cid: [float(x) for x in e] for cid, e in zip(data["ids"], data["embeddings"], strict=True)}
+        return {
+            cid: [float(x) for x in e]
+            for cid, e in zip(data["ids"], data["embeddings"], strict=True)
+        }
 
     def query(
         self,
@@ -255,7 +262,10 @@ class ChromaStore:
         return [
             (_to_chunk(cid, doc, meta), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
-                data["ids"][0], data["documents"][0], data["metadatas"][0], data["distances"][0],
+                data["ids"][0],
+                data["documents"][0],
+                data["metadatas"][0],
+                data["distances"][0],
                 strict=True,
             )
         ]

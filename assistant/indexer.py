@@ -103,7 +103,7 @@ class Indexer:
                 self._ingest_file(path, manifest, report)
             except AssistantError as exc:
                 report.failed.append((str(path), str(exc)))
-            except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+            except Exception as exc:
                 log.exception("unexpected failure on %s", path)
                 report.failed.append((str(path), f"{path.name}: unexpected error: {exc}"))
         if prune:
@@ -188,11 +188,11 @@ class Indexer:
         """Record in the manifest which indexed documents a newer indexed one supersedes."""
         manifest = self._store.manifest()
         superseded: dict[str, str] = {}
-        for entry in self._catalog.entries:
-            if entry.name in manifest and entry.supersedes in manifest:
-                superseded[entry.supersedes] = entry.name
-            if entry.name in manifest and entry.superseded_by in manifest:
-                superseded[entry.name] = entry.superseded_by
+        for listed in self._catalog.entries:
+            if listed.name in manifest and listed.supersedes in manifest:
+                superseded[listed.supersedes] = listed.name
+            if listed.name in manifest and listed.superseded_by in manifest:
+                superseded[listed.name] = listed.superseded_by
         for name, entry in manifest.items():
             wanted = superseded.get(name, "")
             if entry.superseded_by != wanted:

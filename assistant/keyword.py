@@ -27,8 +27,48 @@ from assistant.japanese import normalize
 
 _DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
 _ENGLISH_STOPWORDS = frozenset(
-    "a an the is are was were be been of for to in on at by with and or what which who when "
-    "how does do did can i we you it this that there their its from as any".split()
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "and",
+        "or",
+        "what",
+        "which",
+        "who",
+        "when",
+        "how",
+        "does",
+        "do",
+        "did",
+        "can",
+        "i",
+        "we",
+        "you",
+        "it",
+        "this",
+        "that",
+        "there",
+        "their",
+        "its",
+        "from",
+        "as",
+        "any",
+    ]
 )
 # Sudachi refuses inputs over 49,149 bytes; pieces of this many characters stay below it.
 _MAX_PIECE_CHARS = 12_000

@@ -16,6 +16,7 @@ from pathlib import Path
 from assistant.answering.abstain import abstention
 from assistant.answering.confidence import Evidence, measure_evidence
 from assistant.answering.extractive import candidate_sentences, format_answer, select_sentences
+from assistant.answering.versions import version_notes
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
@@ -136,4 +137,5 @@ class Assistant:
             citations=citations,
             nearest=tuple(hits),
             language="en" if english else "ja",
+            notes=version_notes(citations, english),
         )

@@ -24,7 +24,10 @@ def test_chunks_never_cut_a_sentence_and_respect_the_size() -> None:
 
 def test_blocks_are_never_merged_and_metadata_travels() -> None:
     document = _document(
-        (Block("第一の文。", article="第一条", page=1), Block("第二の文。", article="第二条", page=2))
+        (
+            Block("第一の文。", article="第一条", page=1),
+            Block("第二の文。", article="第二条", page=2),
+        )
     )
     chunks = split_into_chunks(document)
     assert [(c.article, c.page, c.text) for c in chunks] == [

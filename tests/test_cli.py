@@ -17,7 +17,9 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
     monkeypatch.setattr(
-        cli, "open_assistant", lambda settings=None: Assistant(settings or cli.load_settings(), HashingEmbedder())
+        cli,
+        "open_assistant",
+        lambda settings=None: Assistant(settings or cli.load_settings(), HashingEmbedder()),
     )
     return CliRunner()
 
@@ -33,13 +35,23 @@ def test_ingest_then_ask_json(runner: CliRunner) -> None:
     result = runner.invoke(cli.main, ["ingest"])
     assert result.exit_code == 0, result.output
     assert "added 10" in result.output
-    result = runner.invoke(cli.main, ["ask", "施設委託管理者は何を提出しますか？", "--json", "--k", "3"])
+    result = runner.invoke(
+        cli.main, ["ask", "施設委託管理者は何を提出しますか？", "--json", "--k", "3"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) >= {"answer", "abstained", "citations"}
     if not data["abstained"]:
         citation = data["citations"][0]
-        assert set(citation) >= {"marker", "source", "title", "article", "page", "chunk_id", "quote"}
+        assert set(citation) >= {
+            "marker",
+            "source",
+            "title",
+            "article",
+            "page",
+            "chunk_id",
+            "quote",
+        }
 
 
 def test_bad_path_in_ingest_exits_1_but_ingests_the_rest(runner: CliRunner, tmp_path: Path) -> None:
@@ -51,7 +63,9 @@ def test_bad_path_in_ingest_exits_1_but_ingests_the_rest(runner: CliRunner, tmp_
     assert "nope.pdf" in result.output
 
 
-def test_unknown_setting_is_a_clean_error(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_setting_is_a_clean_error(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ASSISTANT_TOPK", "3")
     result = runner.invoke(cli.main, ["ask", "質問"])
     assert result.exit_code == 1

@@ -30,7 +30,9 @@ def test_reingest_is_a_no_op_and_changes_replace_chunks(tmp_path: Path) -> None:
     assert len(second.unchanged) == 10 and second.chunks_embedded == 0
 
     article = corpus / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt"
-    article.write_text(article.read_text(encoding="utf-8") + "\n追記された新しい段落です。", "utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n追記された新しい段落です。", "utf-8"
+    )
     third = assistant.ingest([corpus])
     assert third.updated == [article.name]
     after = {e.source: e.chunk_ids for e in assistant.documents()}
@@ -75,10 +77,10 @@ def test_orphaned_chunks_from_an_interrupted_ingest_are_removed(tmp_path: Path) 
     assistant.ingest([CORPUS])
     doc = load_document(CORPUS / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt")
     # Written to Chroma but never committed to the manifest, as when an ingest is killed.
-    orphan = [
-        replace(c, chunk_id=f"orphan-{i}") for i, c in enumerate(split_into_chunks(doc)[:2])
-    ]
+    orphan = [replace(c, chunk_id=f"orphan-{i}") for i, c in enumerate(split_into_chunks(doc)[:2])]
     assistant._store.add_chunks(orphan, assistant.embedder.embed_passages([c.text for c in orphan]))
-    assert all(h.chunk.chunk_id not in {c.chunk_id for c in orphan} for h in assistant.search("GOCO"))
+    assert all(
+        h.chunk.chunk_id not in {c.chunk_id for c in orphan} for h in assistant.search("GOCO")
+    )
     assistant.ingest([CORPUS])
     assert not {c.chunk_id for c in orphan} & assistant._store.stored_chunk_ids()

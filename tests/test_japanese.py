@@ -16,7 +16,9 @@ def test_split_sentences_ignores_terminators_inside_brackets() -> None:
 def test_split_sentences_treats_lines_as_boundaries_and_keeps_text_verbatim() -> None:
     text = "次に掲げる事項を定める。\n抗菌性物質製剤\n肥料"
     assert split_sentences(text) == ["次に掲げる事項を定める。", "抗菌性物質製剤", "肥料"]
-    assert "".join(split_sentences("これは文。「引用。」も含む。")) == "これは文。「引用。」も含む。"
+    assert (
+        "".join(split_sentences("これは文。「引用。」も含む。")) == "これは文。「引用。」も含む。"
+    )
 
 
 def test_kanji_numerals() -> None:

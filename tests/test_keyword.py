@@ -4,7 +4,9 @@ from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
 
 
 def test_tokenizer_drops_particles_and_keeps_content_words() -> None:
-    tokens = JapaneseTokenizer().tokenize("施設委託管理者は事業年度終了後いつまでに何を提出しますか？")
+    tokens = JapaneseTokenizer().tokenize(
+        "施設委託管理者は事業年度終了後いつまでに何を提出しますか？"
+    )
     assert "提出" in tokens and "施設" in tokens
     assert "は" not in tokens and "を" not in tokens and "？" not in tokens
 
@@ -21,7 +23,11 @@ def test_tokenizer_handles_text_longer_than_sudachi_limit() -> None:
 
 def test_bm25_ranks_the_matching_chunk_first() -> None:
     tokenizer = JapaneseTokenizer()
-    texts = ["肥料の安定供給を確保する。", "技術の移転について報告を求める。", "半導体の生産基盤を整備する。"]
+    texts = [
+        "肥料の安定供給を確保する。",
+        "技術の移転について報告を求める。",
+        "半導体の生産基盤を整備する。",
+    ]
     index = KeywordIndex(["a", "b", "c"], [tokenizer.tokenize(t) for t in texts])
     scores = index.scores(tokenizer.tokenize("技術移転の報告"))
     assert int(scores.argmax()) == 1

@@ -39,11 +39,15 @@ def _parse(path: Path, data: bytes) -> tuple[str, tuple[Block, ...], tuple[str, 
         title, blocks, pdf_warnings = parse_pdf(path)
         return title, blocks, warnings + pdf_warnings
     if suffix == ".pdf":
-        raise IngestError(f"{path.name}: not a PDF (no %PDF header); the file is damaged or mislabelled")
+        raise IngestError(
+            f"{path.name}: not a PDF (no %PDF header); the file is damaged or mislabelled"
+        )
     text = _decode(data, path.name)
     if suffix in (".md", ".markdown"):
         return (*parse_markdown(text), ())
-    if suffix in (".html", ".htm") or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+    if suffix in (".html", ".htm") or text.lstrip()[:15].lower().startswith(
+        ("<!doctype html", "<html")
+    ):
         return (*parse_html(text), ())
     return (*parse_text(text), ())
 

@@ -20,7 +20,9 @@ from assistant.errors import IngestError
 from assistant.ingest.structure import StructureBuilder, build_blocks
 from assistant.types import Block
 
-_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:p\.?\s*)?[0-9０-９]+(?:\s*/\s*[0-9０-９]+)?[-–—\s]*$|^[0-9０-９]+\s*ページ$")
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:p\.?\s*)?[0-9０-９]+(?:\s*/\s*[0-9０-９]+)?[-–—\s]*$|^[0-9０-９]+\s*ページ$"
+)
 _SENTENCE_END = "。．！？!?）」』:："
 _GARBLE_SHARE = 0.3
 
@@ -58,7 +60,10 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
 
 def _continues(line: str) -> bool:
     # A new numbered item, article or bullet starts its own line even after an unfinished one.
-    return not re.match(r"^(?:第[一二三四五六七八九十百0-9]+条|[0-9０-９]+[.．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[・●■◆○□※])", line)
+    return not re.match(
+        r"^(?:第[一二三四五六七八九十百0-9]+条|[0-9０-９]+[.．)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[・●■◆○□※])",
+        line,
+    )
 
 
 def read_pdf_pages(path: Path) -> list[str]:
@@ -84,7 +89,9 @@ def parse_pdf(path: Path) -> tuple[str, tuple[Block, ...], tuple[str, ...]]:
     for number, lines in enumerate(pages, start=1):
         text = "\n".join(lines)
         if garbled_share(text) > _GARBLE_SHARE:
-            warnings.append(f"{path.name} p.{number}: unreadable text (garbled extraction), skipped")
+            warnings.append(
+                f"{path.name} p.{number}: unreadable text (garbled extraction), skipped"
+            )
             continue
         kept = [
             ln
