@@ -112,6 +112,37 @@ def serve(host: str | None, port: int | None) -> None:
     launch(open_assistant(settings), host or settings.host, port or settings.port)
 
 
+@main.command("eval")
+@click.option("--dataset", type=click.Path(path_type=Path), help="JSON Lines evaluation cases.")
+@click.option("--jsquad", type=click.Path(path_type=Path), help="JSQuAD (SQuAD-format) file.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write results as JSON.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write a Markdown report.")
+@click.option("--gate", type=click.Path(path_type=Path), help="Fail if metrics fall below these.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="JSQuAD: first N questions.")
+@fail_cleanly
+def evaluate(
+    dataset: Path | None,
+    jsquad: Path | None,
+    json_out: Path | None,
+    report: Path | None,
+    gate: Path | None,
+    limit: int | None,
+) -> None:
+    """Measure retrieval and grounding on a dataset or on the JSQuAD benchmark."""
+    from assistant.evaluation.commands import run_domain_eval, run_jsquad_eval
+
+    if bool(dataset) == bool(jsquad):
+        raise click.UsageError("give exactly one of --dataset FILE or --jsquad FILE")
+    settings = load_settings()
+    if dataset:
+        ok = run_domain_eval(open_assistant(settings), dataset, json_out, report, gate, click.echo)
+    else:
+        assert jsquad is not None
+        ok = run_jsquad_eval(settings, jsquad, json_out, report, limit, click.echo)
+    if not ok:
+        sys.exit(1)
+
+
 @main.command("prepare-model")
 @click.option("--force", is_flag=True, help="Rebuild even if the folder exists.")
 @fail_cleanly
@@ -125,6 +156,37 @@ def prepare_model(force: bool) -> None:
         click.echo(f"embedding model is {settings.embedding_model!r}; nothing to build")
         return
     click.echo(str(build_model_folder(target, force=force)))
+
+
+@main.group()
+def feedback() -> None:
+    """Users' likes and dislikes of answers (stored by the UI under the data folder)."""
+
+
+@feedback.command("export")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
+@fail_cleanly
+def feedback_export(out: Path | None) -> None:
+    """Write disliked answers as evaluation cases (JSON Lines) for review."""
+    from assistant.feedback import FEEDBACK_FILE, FeedbackStore, export_cases
+
+    path = load_settings().data_dir / FEEDBACK_FILE
+    if not path.exists():
+        click.echo(f"no feedback recorded yet ({path} does not exist)", err=True)
+        return
+    store = FeedbackStore(path)
+    if out is None:
+        count = export_cases(store, click.get_text_stream("stdout"))
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as handle:
+            count = export_cases(store, handle)
+    click.echo(f"exported {count} disliked answer(s) for review", err=True)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
 
     embedding_model: str = str(DEFAULT_MODEL_DIR)
     embedding_batch_size: int = Field(16, ge=1, le=256)
+    embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
 
     chroma_mode: Literal["persistent", "http"] = "persistent"
     chroma_host: str = "127.0.0.1"
@@ -44,7 +45,8 @@ class Settings(BaseSettings):
 
     top_k: int = Field(5, ge=1, le=50)
     candidate_k: int = Field(40, ge=5, le=500)
-    abstain_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    abstain_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    abstain_threshold_en: float = Field(0.15, ge=0.0, le=1.0)
     answer_sentences: int = Field(3, ge=1, le=10)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
 

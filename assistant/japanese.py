@@ -63,10 +63,21 @@ def is_english(text: str) -> bool:
     """Guess whether a question is written in English (to answer an abstention in English)."""
     japanese = len(_JAPANESE.findall(text))
     latin_words = len(_LATIN_WORD.findall(text))
-    return japanese == 0 and latin_words >= 1 or latin_words >= 3 and japanese < latin_words
+    return (japanese == 0 and latin_words >= 1) or (latin_words >= 3 and japanese < latin_words)
 
 
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -87,3 +98,37 @@ def kanji_to_int(text: str) -> int | None:
         else:
             return None
     return total + current if text else None
+
+
+def int_to_kanji(number: int) -> str:
+    """45 -> 四十五: the numeral style of Japanese statutes (for numbers below 10,000)."""
+    if number == 0:
+        return "〇"
+    digits = "〇一二三四五六七八九"
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        count, number = divmod(number, value)
+        if count:
+            out += ("" if count == 1 else digits[count]) + unit
+    return out + (digits[number] if number else "")
+
+
+_ARABIC_ARTICLE = re.compile(r"第?([0-9]+)条(?:の([0-9]+))?(?:第([0-9]+)項)?")
+
+
+def kanji_article_numbers(text: str) -> str:
+    """Rewrite 55条の8 / 第45条 as 第五十五条の八 / 第四十五条, as the statutes write them.
+
+    Users type Arabic numerals; the law texts use kanji, so without this a question about
+    "外為法55条の8" would match the article text only by luck.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        article = f"第{int_to_kanji(int(match.group(1)))}条"
+        if match.group(2):
+            article += f"の{int_to_kanji(int(match.group(2)))}"
+        if match.group(3):
+            article += f"第{int_to_kanji(int(match.group(3)))}項"
+        return article
+
+    return _ARABIC_ARTICLE.sub(replace, normalize(text))

@@ -95,6 +95,23 @@ class JapaneseTokenizer:
             tokens.extend(self._tokenize_piece(text[start : start + _MAX_PIECE_CHARS]))
         return tokens
 
+    def proper_nouns(self, text: str) -> list[str]:
+        """Names in a text (固有名詞, and acronyms such as BAFA), in their token form.
+
+        Used to notice questions about things the documents never mention.
+        """
+        text = normalize(text)
+        with self._lock:
+            morphemes = list(self._tokenizer.tokenize(text[:_MAX_PIECE_CHARS], self._mode))
+        names: list[str] = []
+        for m in morphemes:
+            surface = m.surface().strip()
+            if surface.isascii() and surface.isalpha() and surface.isupper() and len(surface) >= 2:
+                names.append(surface.lower())
+            elif not surface.isascii() and m.part_of_speech()[1] == "固有名詞":
+                names.append(m.normalized_form().lower())
+        return list(dict.fromkeys(names))
+
     def _tokenize_piece(self, text: str) -> list[str]:
         with self._lock:
             morphemes = list(self._tokenizer.tokenize(text, self._mode))

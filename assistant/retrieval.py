@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.index import ChromaStore, ManifestEntry
-from assistant.japanese import normalize
+from assistant.japanese import kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
 from assistant.types import Chunk, Hit, SearchFilter
 
@@ -87,7 +87,7 @@ class Retriever:
 
     def tokenize(self, text: str) -> list[str]:
         """The keyword tokens of a text (shared with answering and abstention)."""
-        return self._tokenizer.tokenize(text)
+        return self._tokenizer.tokenize(kanji_article_numbers(text))
 
     def _allowed(self, snapshot: Snapshot, chunk: Chunk, search_filter: SearchFilter) -> bool:
         if search_filter.kinds and chunk.kind not in search_filter.kinds:
@@ -101,12 +101,16 @@ class Retriever:
         return search_filter.include_superseded or explicitly_chosen or not entry.superseded_by
 
     def search(
-        self, query: str, k: int = 5, search_filter: SearchFilter | None = None, mode: str = "hybrid"
+        self,
+        query: str,
+        k: int = 5,
+        search_filter: SearchFilter | None = None,
+        mode: str = "hybrid",
     ) -> list[Hit]:
         """The k best chunks for a query; mode is "hybrid", "dense" or "keyword"."""
         search_filter = search_filter or SearchFilter()
         snapshot = self.snapshot
-        text = normalize(query)
+        text = kanji_article_numbers(query)
         dense: dict[str, float] = {}
         keyword_scores = np.zeros(0, dtype=np.float32)
         vector = np.zeros(0)
@@ -122,7 +126,8 @@ class Retriever:
             allowed = [
                 ids[i]
                 for i in top
-                if keyword_scores[i] > 0 and self._allowed(snapshot, snapshot.chunks[ids[i]], search_filter)
+                if keyword_scores[i] > 0
+                and self._allowed(snapshot, snapshot.chunks[ids[i]], search_filter)
             ]
             candidates.update(allowed[: self._candidate_k])
         if not candidates:
@@ -159,7 +164,10 @@ class Retriever:
                 dense[cid] = float(np.dot(vector, np.asarray(stored)))
         d = np.asarray([dense.get(cid, 0.0) for cid in ids], dtype=np.float64)
         kw = np.asarray(
-            [keyword_scores[snapshot.positions[cid]] if keyword_scores.size else 0.0 for cid in ids],
+            [
+                keyword_scores[snapshot.positions[cid]] if keyword_scores.size else 0.0
+                for cid in ids
+            ],
             dtype=np.float64,
         )
         if mode == "dense":

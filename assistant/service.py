@@ -13,7 +13,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.answering.abstain import abstention
+from assistant.answering.abstain import ANSWER_TYPE_JA, abstention
+from assistant.answering.answerability import missing_answer_type, missing_article, missing_names
 from assistant.answering.confidence import Evidence, measure_evidence
 from assistant.answering.extractive import candidate_sentences, format_answer, select_sentences
 from assistant.answering.versions import version_notes
@@ -37,7 +38,7 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or SentenceTransformerEmbedder(
-            settings.embedding_model, settings.embedding_batch_size
+            settings.embedding_model, settings.embedding_batch_size, settings.embedding_dtype
         )
         self.catalog: Catalog = load_catalog(settings.corpus_dir)
         self._store = ChromaStore(settings, self.embedder)
@@ -106,6 +107,43 @@ class Assistant:
             is_english(question),
         )
 
+    def _unanswerable_because(
+        self, query: str, hits: Sequence[Hit], sentences: Sequence[str], english: bool
+    ) -> str | None:
+        """Why the chosen sentences cannot answer the question, or None if they can."""
+        answer_type = missing_answer_type(query, sentences)
+        if answer_type:
+            return (
+                f"no {answer_type} is stated"
+                if english
+                else f"該当する{ANSWER_TYPE_JA[answer_type]}の記載がありません"
+            )
+        keyword = self.retriever.snapshot.keyword
+        # English names (METI, Japan) cannot be matched against Japanese text.
+        names = (
+            []
+            if english
+            else missing_names(
+                self._tokenizer.proper_nouns(query),
+                [keyword.tokens_of(h.chunk.chunk_id) for h in hits],
+            )
+        )
+        if names:
+            joined = "、".join(names)
+            return (
+                f"the documents do not mention {joined}"
+                if english
+                else f"文書に「{joined}」への言及がありません"
+            )
+        article = missing_article(query, hits)
+        if article:
+            return (
+                f"the text of {article} was not found"
+                if english
+                else f"{article}の本文が見つかりません"
+            )
+        return None
+
     def ask(
         self,
         question: str,
@@ -119,15 +157,19 @@ class Assistant:
         hits = self.search(query, k, search_filter)
         english = is_english(text)
         evidence = self.evidence(query, hits)
-        if not hits or evidence.confidence < self.settings.abstain_threshold:
+        threshold = (
+            self.settings.abstain_threshold_en if english else self.settings.abstain_threshold
+        )
+        if not hits or evidence.confidence < threshold:
             return abstention(text, query, hits[:3], english)
         keyword = self.retriever.snapshot.keyword
         scored = candidate_sentences(
             hits, self.retriever.tokenize(query), self.retriever.tokenize, keyword.idf
         )
         sentences, citations = select_sentences(hits, scored, self.settings.answer_sentences)
-        if not sentences:
-            return abstention(text, query, hits[:3], english)
+        problem = self._unanswerable_because(query, hits, [s.text for s in sentences], english)
+        if not sentences or problem:
+            return abstention(text, query, hits[:3], english, problem)
         return Answer(
             question=text,
             searched_query=query,

@@ -23,12 +23,30 @@ NO_DOCUMENTS_JA = "検索対象の文書がありません（絞り込み条件�
 NO_DOCUMENTS_EN = "No indexed document matches the search (check the filters or ingest documents)."
 
 
-def abstention(question: str, searched_query: str, nearest: Sequence[Hit], english: bool) -> Answer:
-    """An Answer that declines to answer and lists the nearest passages."""
+ANSWER_TYPE_JA = {
+    "percentage": "割合・率",
+    "amount": "金額",
+    "phone number": "電話番号",
+    "date": "日付",
+    "location": "所在地",
+    "duration": "期間",
+}
+
+
+def abstention(
+    question: str,
+    searched_query: str,
+    nearest: Sequence[Hit],
+    english: bool,
+    reason: str | None = None,
+) -> Answer:
+    """An Answer that declines to answer, says why when known, and lists the nearest passages."""
     if nearest:
         text = ABSTAIN_EN if english else ABSTAIN_JA
     else:
         text = NO_DOCUMENTS_EN if english else NO_DOCUMENTS_JA
+    if reason:
+        text = f"{text}\n({'reason' if english else '理由'}: {reason})"
     return Answer(
         question=question,
         searched_query=searched_query,

@@ -17,13 +17,80 @@ from assistant.types import Hit
 
 # Question words and light verbs say what is asked, not what it is about.
 QUESTION_WORDS = frozenset(
-    "何 なに いつ どこ 誰 だれ どの どう どんな どれ 如何 いくら 幾ら なぜ 何故 ある 有る 居る いる 為る する "
-    "成る なる 出来る できる 教える 下さる くださる 言う いう 思う 知る 分かる わかる 場合 こと 事 もの 物 方 "
-    "よう 様 ため 為 とき 時 必要 ない 無い 良い よい 可能 "
-    "what which who when where how why does do is are law".split()
+    [
+        "何",
+        "なに",
+        "いつ",
+        "どこ",
+        "誰",
+        "だれ",
+        "どの",
+        "どう",
+        "どんな",
+        "どれ",
+        "如何",
+        "いくら",
+        "幾ら",
+        "なぜ",
+        "何故",
+        "ある",
+        "有る",
+        "居る",
+        "いる",
+        "為る",
+        "する",
+        "成る",
+        "なる",
+        "出来る",
+        "できる",
+        "教える",
+        "下さる",
+        "くださる",
+        "言う",
+        "いう",
+        "思う",
+        "知る",
+        "分かる",
+        "わかる",
+        "場合",
+        "こと",
+        "事",
+        "もの",
+        "物",
+        "方",
+        "よう",
+        "様",
+        "ため",
+        "為",
+        "とき",
+        "時",
+        "必要",
+        "ない",
+        "無い",
+        "良い",
+        "よい",
+        "可能",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "how",
+        "why",
+        "does",
+        "do",
+        "is",
+        "are",
+        "law",
+    ]
 )
+# e5 cosines are compressed into a narrow band; these bounds map it onto [0, 1]. A question in
+# English matched against Japanese passages scores lower than a Japanese one, so it gets its
+# own band.
 DENSE_FLOOR = 0.78
 DENSE_CEILING = 0.90
+DENSE_FLOOR_EN = 0.75
+DENSE_CEILING_EN = 0.85
 
 
 @dataclass(frozen=True)
@@ -51,7 +118,8 @@ def measure_evidence(
     top = list(hits[:3])
     dense_values = [h.dense_score for h in top if h.dense_score is not None]
     dense = max(dense_values) if dense_values else 0.0
-    dense_scaled = min(1.0, max(0.0, (dense - DENSE_FLOOR) / (DENSE_CEILING - DENSE_FLOOR)))
+    floor, ceiling = (DENSE_FLOOR_EN, DENSE_CEILING_EN) if english else (DENSE_FLOOR, DENSE_CEILING)
+    dense_scaled = min(1.0, max(0.0, (dense - floor) / (ceiling - floor)))
     words = content_tokens(question_tokens)
     if english or not words or not top:
         return Evidence(dense, None, dense_scaled if top else 0.0)

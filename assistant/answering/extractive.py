@@ -88,7 +88,9 @@ def select_sentences(
             if all(extra != s.text for s in sentences):
                 sentences.append(AnswerSentence(extra, marker))
     citations = tuple(
-        Citation(marker, hits[rank].chunk, " ".join(s.text for s in sentences if s.marker == marker))
+        Citation(
+            marker, hits[rank].chunk, " ".join(s.text for s in sentences if s.marker == marker)
+        )
         for rank, marker in sorted(markers.items(), key=lambda kv: kv[1])
     )
     return tuple(sentences), citations

@@ -1,0 +1,106 @@
+"""Can the chosen sentences answer this kind of question at all?
+
+Retrieval always returns *something*, and the nearest passage to "what is the subsidy rate for
+batteries?" is a passage about battery subsidies that states no rate. Three checks catch the
+commonest ways a grounded-looking answer would still be wrong:
+
+* the expected answer type: a question asking for a percentage, an amount of money, a phone
+  number, a calendar date, a place or a number of months needs an answer that contains one;
+* named things: a proper noun in the question (a company, a country, an agency) that none of the
+  top passages mentions means the documents are about something else;
+* article text: a question asking what 第N条 says needs a passage of 第N条.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.japanese import kanji_article_numbers, normalize
+from assistant.types import Hit
+
+_NUM = r"[0-9〇一二三四五六七八九十百千万億兆]"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of answer a question asks for, and how to recognize one in text."""
+
+    label: str
+    asked: re.Pattern[str]
+    present: re.Pattern[str]
+
+
+ANSWER_TYPES = (
+    AnswerType(
+        "percentage",
+        re.compile(
+            r"何\s*(?:パーセント|%)|補助率|助成率|負担率|割合|(?:rate|percent|percentage)\b", re.I
+        ),
+        re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}"),
+    ),
+    AnswerType(
+        "amount",
+        re.compile(
+            r"いくら|何円|金額|総額|参加費|手数料|how much|\bfee\b|\bcost\b|\bamount\b", re.I
+        ),
+        re.compile(rf"{_NUM}+\s*円"),
+    ),
+    AnswerType(
+        "phone number",
+        re.compile(r"電話番号|phone number|telephone", re.I),
+        re.compile(r"\d{2,4}-\d{2,4}-\d{3,4}"),
+    ),
+    AnswerType(
+        "date",
+        re.compile(r"締切日|締め切り|締切り|申請期限|応募期限|何月何日|deadline|what date", re.I),
+        re.compile(rf"{_NUM}+月{_NUM}+日|{_NUM}+年{_NUM}+月|令和{_NUM}+年"),
+    ),
+    AnswerType(
+        "location",
+        re.compile(
+            r"どこに(?:あり|ある|あるの)|所在地|どこで(?:操業|生産)|\bwhere (?:is|are)\b|located",
+            re.I,
+        ),
+        re.compile(r"東京都|北海道|大阪府|京都府|[一-龥]{1,3}(?:県|市|区|町|村)(?![一-龥])|所在地"),
+    ),
+    AnswerType(
+        "duration",
+        re.compile(
+            r"何\s*(?:か月|ヶ月|カ月|箇月|年間|日間|日以内)|how many (?:months|years|days)", re.I
+        ),
+        re.compile(rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日)"),
+    ),
+)
+_ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
+_ASKS_ARTICLE_TEXT = re.compile(
+    r"条文|何と書かれ|何と規定|規定の内容|wording|text of article", re.I
+)
+
+
+def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
+    """The label of an answer type the question asks for but no sentence contains."""
+    text = normalize(question)
+    answer = normalize("".join(sentences))
+    for answer_type in ANSWER_TYPES:
+        if answer_type.asked.search(text) and not answer_type.present.search(answer):
+            return answer_type.label
+    return None
+
+
+def missing_names(proper_nouns: Sequence[str], hit_tokens: Sequence[set[str]]) -> list[str]:
+    """Proper nouns of the question that no top passage contains."""
+    seen = set().union(*hit_tokens) if hit_tokens else set()
+    return [noun for noun in proper_nouns if noun not in seen]
+
+
+def missing_article(question: str, hits: Sequence[Hit]) -> str | None:
+    """The article whose text is asked for when no top passage is that article."""
+    text = kanji_article_numbers(question)
+    if not _ASKS_ARTICLE_TEXT.search(text):
+        return None
+    for article in _ARTICLE.findall(text):
+        if not any(h.chunk.article == article for h in hits):
+            return article
+    return None

@@ -1,0 +1,1 @@
+"""The grounding evaluation: every claim about quality is a number anyone can rerun."""

@@ -1,0 +1,85 @@
+"""The ``assistant eval`` command's work, kept out of the CLI module."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.evaluation.dataset import load_cases
+from assistant.evaluation.domain import evaluate
+from assistant.evaluation.report import gate_failures, load_thresholds, markdown_report
+from assistant.service import Assistant
+
+Echo = Callable[[str], None]
+
+
+def _write(result: dict[str, Any], json_out: Path | None, report: Path | None, title: str) -> None:
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(markdown_report(result, title), encoding="utf-8")
+
+
+def run_domain_eval(
+    assistant: Assistant,
+    dataset: Path,
+    json_out: Path | None,
+    report: Path | None,
+    gate: Path | None,
+    echo: Echo,
+) -> bool:
+    """Evaluate a dataset; False when a gate threshold is missed."""
+    cases = load_cases(dataset)
+    started = time.perf_counter()
+    result = evaluate(assistant, cases)
+    elapsed = time.perf_counter() - started
+    result["elapsed_s"] = elapsed
+    _write(result, json_out, report, f"Evaluation of {dataset.name}")
+    for name, value in result["metrics"].items():
+        echo(f"{name:28s} {value:10.3f}")
+    failing = sum(1 for c in result["cases"] if not c["passed"])
+    echo(f"{len(cases)} cases in {elapsed:.1f} s; {failing} failing (see --report)")
+    if gate:
+        failures = gate_failures(result["metrics"], load_thresholds(gate))
+        for failure in failures:
+            echo(f"GATE FAILED: {failure}")
+        return not failures
+    return True
+
+
+def run_jsquad_eval(
+    settings: Settings,
+    path: Path,
+    json_out: Path | None,
+    report: Path | None,
+    limit: int | None,
+    echo: Echo,
+) -> bool:
+    """Run the JSQuAD open-domain benchmark for hybrid, dense and keyword retrieval."""
+    from assistant.evaluation.jsquad import run_jsquad
+
+    result = run_jsquad(settings, path, limit, echo)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        lines = [
+            "# JSQuAD benchmark",
+            "",
+            "| retriever | hit@1 | hit@5 | MRR@10 | gold cited | answer-span recall |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, m in result["retrievers"].items():
+            lines.append(
+                f"| {name} | {m['hit_at_1']:.3f} | {m['hit_at_5']:.3f} | {m['mrr_at_10']:.3f} | "
+                f"{m['gold_cited_rate']:.3f} | {m['answer_span_recall']:.3f} |"
+            )
+        report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return True

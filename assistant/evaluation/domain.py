@@ -1,0 +1,142 @@
+"""Run evaluation cases through the Assistant and compute the grounding metrics.
+
+Every case goes through the same ``Assistant`` object the CLI and UI use: retrieval metrics
+come from ``search`` (top 10), answer metrics from ``ask``, timed per question.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.evaluation.dataset import Case
+from assistant.evaluation.metrics import (
+    citation_valid,
+    hit_at,
+    mean,
+    percentile,
+    reciprocal_rank,
+    supported_sentences,
+)
+from assistant.japanese import normalize
+from assistant.presentation import answer_to_dict
+from assistant.service import Assistant
+
+
+@dataclass
+class CaseOutcome:
+    """What happened on one case."""
+
+    id: str
+    question: str
+    answerable: bool
+    abstained: bool
+    relevant_ranks: list[int]
+    gold_recall_at_5: float
+    must_include_found: list[str]
+    must_include_missing: list[str]
+    citation_valid: bool | None
+    supported: int
+    sentences: int
+    latency_ms: float
+    retrieved: list[dict[str, Any]] = field(default_factory=list)
+    answer: str = ""
+    confidence: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        """A case fails when it is answered wrongly, abstains wrongly or misses its evidence."""
+        if not self.answerable:
+            return self.abstained
+        return (
+            not self.abstained
+            and bool(self.relevant_ranks)
+            and min(self.relevant_ranks) <= 5
+            and not self.must_include_missing
+            and self.supported == self.sentences
+        )
+
+
+def run_case(assistant: Assistant, case: Case) -> CaseOutcome:
+    """Search and ask one case, recording everything the report needs."""
+    hits = assistant.search(case.question, k=10)
+    flags = [case.is_relevant(h.chunk) for h in hits]
+    found_gold = [any(g.matches(h.chunk) for h in hits[:5]) for g in case.gold]
+    started = time.perf_counter()
+    answer = assistant.ask(case.question)
+    latency = (time.perf_counter() - started) * 1000
+    text = normalize(answer.text)
+    found = [s for s in case.must_include if not answer.abstained and normalize(s) in text]
+    supported, total = supported_sentences(answer)
+    return CaseOutcome(
+        id=case.id,
+        question=case.question,
+        answerable=case.answerable,
+        abstained=answer.abstained,
+        relevant_ranks=[i + 1 for i, f in enumerate(flags) if f],
+        gold_recall_at_5=mean([1.0 if f else 0.0 for f in found_gold]),
+        must_include_found=found,
+        must_include_missing=[s for s in case.must_include if s not in found],
+        citation_valid=None if answer.abstained else citation_valid(answer),
+        supported=supported,
+        sentences=total,
+        latency_ms=latency,
+        retrieved=[
+            {
+                "rank": i + 1,
+                "source": h.chunk.source,
+                "location": h.chunk.location,
+                "score": round(h.score, 4),
+                "relevant": flags[i],
+                "text": h.chunk.text[:160],
+            }
+            for i, h in enumerate(hits[:5])
+        ],
+        answer=str(answer_to_dict(answer)["answer"]),
+        confidence=assistant.evidence(case.question, hits).confidence,
+    )
+
+
+def compute_metrics(outcomes: Sequence[CaseOutcome]) -> dict[str, float]:
+    """The metrics object of the evaluation's JSON output."""
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    abstained = [o for o in outcomes if o.abstained]
+    answered = [o for o in outcomes if not o.abstained]
+    ranked = [[r in o.relevant_ranks for r in range(1, 11)] for o in answerable]
+    must = [s for o in answerable for s in o.must_include_found + o.must_include_missing]
+    sentences = sum(o.sentences for o in answered)
+    return {
+        "cases": float(len(outcomes)),
+        "hit_at_1": mean([hit_at(f, 1) for f in ranked]),
+        "hit_at_5": mean([hit_at(f, 5) for f in ranked]),
+        "mrr_at_10": mean([reciprocal_rank(f, 10) for f in ranked]),
+        "recall_at_5": mean([o.gold_recall_at_5 for o in answerable]),
+        "must_include_recall": (
+            sum(len(o.must_include_found) for o in answerable) / len(must) if must else 1.0
+        ),
+        "citation_validity": mean([1.0 if o.citation_valid else 0.0 for o in answered])
+        if answered
+        else 1.0,
+        "citation_support": sum(o.supported for o in answered) / sentences if sentences else 1.0,
+        "abstention_precision": (
+            sum(1 for o in abstained if not o.answerable) / len(abstained) if abstained else 1.0
+        ),
+        "abstention_recall": (
+            sum(1 for o in unanswerable if o.abstained) / len(unanswerable) if unanswerable else 1.0
+        ),
+        "answer_rate_on_answerable": mean([0.0 if o.abstained else 1.0 for o in answerable]),
+        "latency_p50_ms": percentile([o.latency_ms for o in outcomes], 50),
+        "latency_p95_ms": percentile([o.latency_ms for o in outcomes], 95),
+    }
+
+
+def evaluate(assistant: Assistant, cases: Sequence[Case]) -> dict[str, Any]:
+    """Run all cases; the result is the evaluation's JSON document."""
+    outcomes = [run_case(assistant, case) for case in cases]
+    return {
+        "metrics": compute_metrics(outcomes),
+        "cases": [asdict(o) | {"passed": o.passed} for o in outcomes],
+    }
