@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import ConfigError
+from assistant.japanese import normalize
 from assistant.types import DocumentKind
 
 CATALOG_FILE = "catalog.yaml"
@@ -34,6 +35,7 @@ class CatalogEntry:
     defects: tuple[str, ...] = ()
     supersedes: str = ""
     superseded_by: str = ""
+    aliases: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -51,15 +53,41 @@ class Catalog:
         """The entry for a file name, if the catalog lists it."""
         return next((e for e in self.entries if e.name == file_name), None)
 
+    def sources_named_in(self, text: str) -> set[str]:
+        """File names of documents a question names by title or alias (外為法, 施行令, ...).
+
+        Longest names match first and consume their text, so 推進法施行令 names the cabinet
+        order and not also the act (推進法).
+        """
+        remaining = normalize(text).lower()
+        names = sorted(
+            (
+                (normalize(a).lower(), e.name)
+                for e in self.entries
+                for a in (*e.aliases, e.short_title)
+                if a
+            ),
+            key=lambda pair: -len(pair[0]),
+        )
+        found: set[str] = set()
+        for alias, source in names:
+            if alias in remaining:
+                found.add(source)
+                remaining = remaining.replace(alias, "\x00")
+        return found
+
 
 def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:
     try:
         kind = DocumentKind(str(raw.get("kind", "other")))
-        defects = raw.get("defects") or []
-        if not isinstance(defects, list):
-            raise ValueError("defects must be a list")
-        fields = {k: str(v or "") for k, v in raw.items() if k not in ("kind", "defects")}
-        return CatalogEntry(kind=kind, defects=tuple(str(d) for d in defects), **fields)  # type: ignore[arg-type]
+        lists = {}
+        for key in ("defects", "aliases"):
+            value = raw.get(key) or []
+            if not isinstance(value, list):
+                raise ValueError(f"{key} must be a list")
+            lists[key] = tuple(str(v) for v in value)
+        fields = {k: str(v or "") for k, v in raw.items() if k not in ("kind", *lists)}
+        return CatalogEntry(kind=kind, **lists, **fields)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: bad catalog entry {raw.get('file')!r}: {exc}") from exc
 
@@ -81,7 +109,11 @@ def load_catalog(corpus_dir: Path) -> Catalog:
 
 def guess_kind(title: str, suffix: str) -> DocumentKind:
     """Guess a document's kind from its title when the catalog does not list it."""
-    if title.endswith("施行令") or title.endswith("政令") or title.endswith("令") and "政令" in title:
+    if (
+        title.endswith("施行令")
+        or title.endswith("政令")
+        or (title.endswith("令") and "政令" in title)
+    ):
         return DocumentKind.CABINET_ORDER
     if "省令" in title or title.endswith("命令") or title.endswith("規則"):
         return DocumentKind.ORDINANCE

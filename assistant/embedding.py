@@ -8,6 +8,7 @@ reachable offline); a hub name or any other folder works where available.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -131,12 +132,16 @@ class SentenceTransformerEmbedder:
         return [[float(x) for x in v] for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a question with the "query: " prefix."""
+        """Embed a question with the "query: " prefix (recent questions are cached)."""
+        return list(self._embed_query_cached(text))
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one embedder lives as long as the process
+    def _embed_query_cached(self, text: str) -> tuple[float, ...]:
         model = self._load()
         vector = model.encode(  # type: ignore[attr-defined]
             [QUERY_PREFIX + text], normalize_embeddings=True, convert_to_numpy=True
         )[0]
-        return [float(x) for x in vector]
+        return tuple(float(x) for x in vector)
 
 
 class HashingEmbedder:

@@ -9,10 +9,15 @@ ahead a candidate is, which is what lets the fused ranking beat both of its part
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 import threading
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -24,6 +29,12 @@ from assistant.types import Chunk, Hit, SearchFilter
 
 DENSE_WEIGHT = 0.5
 KEYWORD_WEIGHT = 0.5
+# Added (in z-score units) to passages of a document the question names ("外為法55条の8").
+NAMED_SOURCE_BOOST = 1.0
+# A question never takes this long; past it an ingest stops waiting for one to finish.
+_SWAP_WAIT_S = 30.0
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,67 @@ class Snapshot:
         return cls(manifest, chunks, keyword, {cid: i for i, cid in enumerate(live)})
 
 
+class SnapshotGate:
+    """Holds the current snapshot and counts the questions still reading each older one.
+
+    A question reads Chroma as well as its snapshot (the ANN query, stored embeddings), so the
+    chunks a snapshot shows must stay in Chroma while any question reads that snapshot. A swap
+    installs the new snapshot at once (new questions never wait) and then waits for questions
+    that started on the old one; only then may the chunks it alone showed be deleted.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.current = snapshot
+        self._changed = threading.Condition()
+        self._readers: Counter[int] = Counter()  # questions in flight, by id of their snapshot
+        self._local = threading.local()
+
+    def pinned(self) -> Snapshot | None:
+        """The snapshot this thread has pinned, if it is inside ``reading()``."""
+        return getattr(self._local, "snapshot", None)
+
+    @contextmanager
+    def reading(self) -> Iterator[Snapshot]:
+        """Pin the current snapshot for this thread for the duration of the block."""
+        pinned = self.pinned()
+        if pinned is not None:  # nested: already pinned by an outer block
+            yield pinned
+            return
+        with self._changed:
+            snapshot = self.current
+            self._readers[id(snapshot)] += 1
+        self._local.snapshot = snapshot
+        try:
+            yield snapshot
+        finally:
+            self._local.snapshot = None
+            with self._changed:
+                self._readers[id(snapshot)] -= 1
+                if not self._readers[id(snapshot)]:
+                    del self._readers[id(snapshot)]
+                self._changed.notify_all()
+
+    def swap(self, fresh: Snapshot) -> None:
+        """Make ``fresh`` current, then wait until no question reads the previous snapshot."""
+        with self._changed:
+            old, self.current = self.current, fresh
+            if not self._changed.wait_for(lambda: not self._readers[id(old)], _SWAP_WAIT_S):
+                log.warning(
+                    "a question took over %.0f s; dropping its snapshot anyway", _SWAP_WAIT_S
+                )
+
+
+def _pinned(method: F) -> F:
+    """Run a Retriever method with the current snapshot pinned."""
+
+    @functools.wraps(method)
+    def wrapper(self: Retriever, *args: Any, **kwargs: Any) -> Any:
+        with self.gate.reading():
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _zscores(values: np.ndarray) -> np.ndarray:
     std = float(values.std())
     if std < 1e-9:
@@ -71,19 +143,38 @@ class Retriever:
         tokenizer: JapaneseTokenizer,
         tokens: TokenStore,
         candidate_k: int = 40,
+        named_sources: Callable[[str], set[str]] | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
         self._tokenizer = tokenizer
         self._tokens = tokens
         self._candidate_k = candidate_k
+        self._named_sources = named_sources or (lambda _text: set())
         self._lock = threading.Lock()
-        self.snapshot = Snapshot.load(store, tokens)
+        self.gate = SnapshotGate(Snapshot.load(store, tokens))
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """What this thread reads: its pinned snapshot inside ``reading()``, else the latest."""
+        return self.gate.pinned() or self.gate.current
 
     def refresh(self) -> None:
-        """Reload the snapshot after an ingest (the old one serves until the swap)."""
+        """Reload the snapshot after an ingest; return once no question reads the old one.
+
+        The old snapshot serves while the new one loads. When this returns, chunks that only
+        the old snapshot showed can be deleted safely (the indexer does so right after).
+        """
         with self._lock:
-            self.snapshot = Snapshot.load(self._store, self._tokens)
+            self.gate.swap(Snapshot.load(self._store, self._tokens))
+
+    def reading(self) -> AbstractContextManager[Snapshot]:
+        """Pin the current snapshot for this thread (``with retriever.reading():``).
+
+        Wrap a search and the answering that uses its hits: inside the block ``snapshot`` stays
+        the same even if an ingest publishes a new one meanwhile.
+        """
+        return self.gate.reading()
 
     def tokenize(self, text: str) -> list[str]:
         """The keyword tokens of a text (shared with answering and abstention)."""
@@ -100,6 +191,7 @@ class Retriever:
         explicitly_chosen = chunk.source in search_filter.sources
         return search_filter.include_superseded or explicitly_chosen or not entry.superseded_by
 
+    @_pinned
     def search(
         self,
         query: str,
@@ -132,7 +224,17 @@ class Retriever:
             candidates.update(allowed[: self._candidate_k])
         if not candidates:
             return []
-        return self._fuse(snapshot, sorted(candidates), dense, keyword_scores, vector, mode)[:k]
+        hits = self._fuse(snapshot, sorted(candidates), dense, keyword_scores, vector, mode)
+        named = self._named_sources(text) if mode == "hybrid" else set()
+        if named:
+            hits = sorted(
+                (
+                    replace(h, score=h.score + NAMED_SOURCE_BOOST) if h.chunk.source in named else h
+                    for h in hits
+                ),
+                key=lambda h: -h.score,
+            )
+        return hits[:k]
 
     def _dense_candidates(
         self, snapshot: Snapshot, vector: np.ndarray, search_filter: SearchFilter

@@ -45,23 +45,28 @@ class Assistant:
         self._tokenizer = JapaneseTokenizer()
         tokens = TokenStore(settings.index_dir / "keyword", self._tokenizer)
         self.retriever = Retriever(
-            self._store, self.embedder, self._tokenizer, tokens, settings.candidate_k
+            self._store,
+            self.embedder,
+            self._tokenizer,
+            tokens,
+            settings.candidate_k,
+            self.catalog.sources_named_in,
         )
-        self._indexer = Indexer(settings, self._store, self.embedder, self.catalog)
+        self._indexer = Indexer(
+            settings, self._store, self.embedder, self.catalog, publish=self.retriever.refresh
+        )
         self._write_lock = threading.Lock()
 
     def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
         """Index files and folders, then make the result searchable at once."""
         with self._write_lock:
-            report = self._indexer.ingest(paths, prune=prune)
-            self.retriever.refresh()
+            report = self._indexer.ingest(paths, prune=prune)  # publishes to the retriever
         return report
 
     def remove_document(self, source: str) -> bool:
         """Remove a document (by file name); False if it was not indexed."""
         with self._write_lock:
-            removed = self._indexer.remove(source)
-            self.retriever.refresh()
+            removed = self._indexer.remove(source)  # publishes to the retriever
         return removed
 
     def documents(self) -> list[ManifestEntry]:
@@ -151,17 +156,25 @@ class Assistant:
         search_filter: SearchFilter | None = None,
         searched_query: str | None = None,
     ) -> Answer:
-        """Answer a question from the indexed documents, or abstain and show what was found."""
+        """Answer a question from the indexed documents, or abstain and show what was found.
+
+        ``searched_query`` is what to search for when it differs from the question shown (a
+        follow-up rewritten with the conversation's subject).
+        """
         text = self.check_question(question)
         query = self.check_question(searched_query) if searched_query else text
-        hits = self.search(query, k, search_filter)
-        english = is_english(text)
+        with self.retriever.reading():  # one snapshot for the search and the evidence
+            return self.answer_from_hits(text, query, self.search(query, k, search_filter))
+
+    def answer_from_hits(self, question: str, query: str, hits: Sequence[Hit]) -> Answer:
+        """The grounded answer (or abstention) that these hits support for this question."""
+        english = is_english(question)
         evidence = self.evidence(query, hits)
         threshold = (
             self.settings.abstain_threshold_en if english else self.settings.abstain_threshold
         )
         if not hits or evidence.confidence < threshold:
-            return abstention(text, query, hits[:3], english)
+            return abstention(question, query, hits[:3], english)
         keyword = self.retriever.snapshot.keyword
         scored = candidate_sentences(
             hits, self.retriever.tokenize(query), self.retriever.tokenize, keyword.idf
@@ -169,9 +182,9 @@ class Assistant:
         sentences, citations = select_sentences(hits, scored, self.settings.answer_sentences)
         problem = self._unanswerable_because(query, hits, [s.text for s in sentences], english)
         if not sentences or problem:
-            return abstention(text, query, hits[:3], english, problem)
-        return Answer(
-            question=text,
+            return abstention(question, query, hits[:3], english, problem)
+        answer = Answer(
+            question=question,
             searched_query=query,
             text=format_answer(sentences),
             abstained=False,
@@ -179,5 +192,18 @@ class Assistant:
             citations=citations,
             nearest=tuple(hits),
             language="en" if english else "ja",
-            notes=version_notes(citations, english),
+            notes=version_notes(citations, english, self.retriever.snapshot.manifest),
         )
+        return self._fluent(answer) if self.settings.llm_enabled else answer
+
+    def _fluent(self, answer: Answer) -> Answer:
+        """Rewrite a grounded answer with the configured LLM, keeping only supported sentences."""
+        from assistant.answering.llm import rewrite_with_llm
+
+        return rewrite_with_llm(answer, self.settings, self._semantic_support)
+
+    def _semantic_support(self, sentence: str, passage: str) -> float:
+        """Cross-language support in [0, 1]: e5 cosine 0.80 maps to 0, 0.90 to 1 (0.85 = 0.5)."""
+        vectors = self.embedder.embed_passages([sentence, passage])
+        cosine = sum(a * b for a, b in zip(vectors[0], vectors[1], strict=True))
+        return min(1.0, max(0.0, (cosine - 0.80) / 0.10))

@@ -1,0 +1,107 @@
+"""Fluent answers from an OpenAI-compatible LLM endpoint, never less grounded than extractive.
+
+The LLM only ever sees the passages the extractive answerer already chose, and only runs when
+that answerer did not abstain. Its output is checked sentence by sentence: each sentence must
+cite a listed passage with [n] and be supported by it (character-trigram overlap, or embedding
+similarity for a cross-language answer). Unsupported sentences are dropped; if nothing
+survives, or the endpoint fails, the extractive answer is returned unchanged with a note.
+LangChain's chat model type stays inside this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from assistant.config import Settings
+from assistant.evaluation.metrics import GENERATED_SUPPORT_THRESHOLD, support_score
+from assistant.japanese import split_sentences
+from assistant.types import Answer, AnswerSentence
+
+log = logging.getLogger(__name__)
+
+_MARKERS = re.compile(r"\[(\d+)\]")
+SYSTEM_PROMPT = (
+    "あなたは経済安全保障関連法令の照会に答える補助者です。与えられた資料の記述だけを使い、"
+    "質問と同じ言語で簡潔に答えてください。各文の末尾に根拠資料の番号を [1] のように付けてください。"
+    "資料にないことは書かないでください。推測、一般知識、資料にない数字や日付は禁止です。"
+)
+
+
+def build_prompt(answer: Answer) -> str:
+    """The user message: numbered passages, the question and the extractive draft."""
+    passages = "\n\n".join(
+        f"[{c.marker}] {c.chunk.title} {c.chunk.location}\n{c.chunk.text}" for c in answer.citations
+    )
+    return f"資料:\n{passages}\n\n質問: {answer.question}\n\n抜粋による回答案:\n{answer.text}"
+
+
+def check_sentences(
+    text: str, answer: Answer, similarity: Callable[[str, str], float] | None = None
+) -> tuple[AnswerSentence, ...]:
+    """Keep the generated sentences that cite a listed passage which supports them."""
+    passages = {c.marker: c.chunk.text for c in answer.citations}
+    kept: list[AnswerSentence] = []
+    for sentence in split_sentences(text):
+        markers = [int(m) for m in _MARKERS.findall(sentence)]
+        body = _MARKERS.sub("", sentence).strip()
+        cited = [m for m in markers if m in passages]
+        if not body or not cited:
+            continue
+        marker = cited[0]
+        score = max(support_score(body, passages[m]) for m in cited)
+        if score < GENERATED_SUPPORT_THRESHOLD and similarity is not None:
+            score = max(score, max(similarity(body, passages[m]) for m in cited))
+        if score >= GENERATED_SUPPORT_THRESHOLD:
+            kept.append(AnswerSentence(body, marker))
+    return tuple(kept)
+
+
+def _call_llm(prompt: str, settings: Settings) -> str:
+    from langchain_core.messages import HumanMessage, SystemMessage
+    from langchain_openai import ChatOpenAI
+
+    model = ChatOpenAI(
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key or "not-needed",  # type: ignore[arg-type]
+        model=settings.llm_model,
+        timeout=settings.llm_timeout_s,
+        temperature=0,
+        max_retries=1,
+    )
+    reply = model.invoke([SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)])
+    return str(reply.content)
+
+
+def rewrite_with_llm(
+    answer: Answer,
+    settings: Settings,
+    similarity: Callable[[str, str], float] | None = None,
+) -> Answer:
+    """A fluent version of a grounded answer, or the answer itself if that cannot be had."""
+    try:
+        generated = _call_llm(build_prompt(answer), settings)
+    except Exception as exc:  # noqa: BLE001 - any endpoint failure falls back to extractive
+        log.warning("LLM endpoint failed, using the extractive answer: %s", exc)
+        return _with_note(answer, "LLM endpoint unavailable; showing quoted passages")
+    sentences = check_sentences(generated, answer, similarity)
+    if not sentences:
+        return _with_note(answer, "LLM output was not supported by the sources; showing quotes")
+    used = {s.marker for s in sentences}
+    return Answer(
+        question=answer.question,
+        searched_query=answer.searched_query,
+        text="\n".join(f"{s.text} [{s.marker}]" for s in sentences),
+        abstained=False,
+        sentences=sentences,
+        citations=tuple(c for c in answer.citations if c.marker in used),
+        nearest=answer.nearest,
+        language=answer.language,
+        notes=answer.notes,
+        generated=True,
+    )
+
+
+def _with_note(answer: Answer, note: str) -> Answer:
+    return Answer(**{**answer.__dict__, "notes": (*answer.notes, note)})

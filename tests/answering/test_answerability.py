@@ -1,0 +1,25 @@
+from assistant.answering.answerability import missing_answer_type, missing_article, missing_names
+from assistant.types import Chunk, DocumentKind, Hit
+
+
+def test_answer_type_must_be_present() -> None:
+    assert missing_answer_type("補助率は何パーセントですか？", ["補助する。"]) == "percentage"
+    assert missing_answer_type("補助率は何パーセントですか？", ["三分の二以内とする。"]) is None
+    assert missing_answer_type("手数料はいくらですか？", ["額は、二万五千円とする。"]) is None
+    assert missing_answer_type("申請の締切日はいつですか？", ["申請できる。"]) == "date"
+    assert missing_answer_type("What is the fee?", ["手数料を納付する。"]) == "amount"
+    assert missing_answer_type("工場はどこにありますか？", ["政府が取得する。"]) == "location"
+    assert missing_answer_type("何を提出しますか？", ["報告書を提出する。"]) is None
+
+
+def test_names_absent_from_passages() -> None:
+    assert missing_names(["トヨタ"], [{"認定", "計画"}]) == ["トヨタ"]
+    assert missing_names(["goco"], [{"goco"}]) == []
+
+
+def test_article_text_needs_that_article() -> None:
+    chunk = Chunk("c", "law.md", "法", DocumentKind.LAW, "本文", "本文", 0, article="第八条")
+    hits = [Hit(chunk, 1.0)]
+    assert missing_article("第7条の条文には何と書かれていますか？", hits) == "第七条"
+    assert missing_article("第8条の条文は？", hits) is None
+    assert missing_article("第7条に基づく罰則は？", hits) is None

@@ -1,0 +1,38 @@
+from assistant.answering.extractive import (
+    ScoredSentence,
+    format_answer,
+    list_items_after,
+    select_sentences,
+)
+from assistant.types import Chunk, DocumentKind, Hit
+
+
+def _hit(text: str, cid: str = "c1", article: str = "第一条") -> Hit:
+    chunk = Chunk(cid, "law.md", "法", DocumentKind.LAW, text, text, 0, article=article)
+    return Hit(chunk, 1.0)
+
+
+def test_list_items_follow_a_sentence_that_introduces_them() -> None:
+    hit = _hit("次に掲げる物資を特定重要物資として指定する。\n抗菌性物質製剤\n肥料\n次の文。")
+    assert list_items_after(hit.chunk, 0) == ["抗菌性物質製剤", "肥料"]
+    assert list_items_after(hit.chunk, 3) == []
+
+
+def test_selection_numbers_passages_in_order_and_quotes_verbatim() -> None:
+    hits = [_hit("一つ目の文。二つ目の文。", "a"), _hit("別の条の文。", "b", "第二条")]
+    scored = [
+        ScoredSentence("別の条の文。", 1, 0, 0.9),
+        ScoredSentence("二つ目の文。", 0, 1, 0.8),
+        ScoredSentence("一つ目の文。", 0, 0, 0.1),
+    ]
+    sentences, citations = select_sentences(hits, scored, limit=2)
+    assert [(s.text, s.marker) for s in sentences] == [("二つ目の文。", 1), ("別の条の文。", 2)]
+    assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
+    assert format_answer(sentences) == "二つ目の文。 [1]\n別の条の文。 [2]"
+
+
+def test_weak_sentences_are_left_out() -> None:
+    hits = [_hit("良い文。弱い文。")]
+    scored = [ScoredSentence("良い文。", 0, 0, 1.0), ScoredSentence("弱い文。", 0, 1, 0.2)]
+    sentences, _ = select_sentences(hits, scored, limit=3)
+    assert [s.text for s in sentences] == ["良い文。"]

@@ -1,0 +1,93 @@
+"""The Assistant end to end on the shipped corpus: real model, real Chroma on disk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.errors import QuestionError
+from assistant.types import DocumentKind, SearchFilter
+
+pytestmark = pytest.mark.integration
+
+
+def _sources(answer: Any) -> list[tuple[str, str]]:
+    return [(c.chunk.source, c.chunk.article) for c in answer.citations]
+
+
+def _assert_grounded(answer: Any) -> None:
+    """Every answer sentence is verbatim in the chunk its marker cites."""
+    chunks = {c.marker: c.chunk.text for c in answer.citations}
+    assert answer.sentences
+    for sentence in answer.sentences:
+        assert sentence.text in chunks[sentence.marker]
+        assert f"[{sentence.marker}]" in answer.text
+
+
+def test_goco_is_answered_from_the_article(real_assistant: Any) -> None:
+    answer = real_assistant.ask("GOCOとは何ですか？")
+    assert not answer.abstained
+    assert answer.citations[0].chunk.source == "jihyo-2025-08-fukunaga-keizai-anpo.txt"
+    assert "GOCO" in answer.text
+    _assert_grounded(answer)
+
+
+def test_facility_manager_report_cites_article_45(real_assistant: Any) -> None:
+    answer = real_assistant.ask("施設委託管理者は事業年度終了後いつまでに何を提出しますか？")
+    assert not answer.abstained
+    assert ("504AC0000000043_keizai-anzen-hosho-suishinho.md", "第四十五条") in _sources(answer)
+    assert "三月以内" in answer.text and "事業報告書" in answer.text
+    _assert_grounded(answer)
+
+
+def test_designated_products_cite_the_cabinet_order_article_1(real_assistant: Any) -> None:
+    answer = real_assistant.ask("特定重要物資にはどんな物資がありますか？")
+    assert not answer.abstained
+    assert ("504CO0000000394_suishinho-sekorei.md", "第一条") in _sources(answer)
+    _assert_grounded(answer)
+
+
+def test_english_question_finds_the_japanese_passage(real_assistant: Any) -> None:
+    answer = real_assistant.ask("Which law is used for prior reporting of technology transfers?")
+    assert not answer.abstained
+    assert answer.language == "en"
+    cited = " ".join(c.chunk.text for c in answer.citations)
+    assert "第五十五条の八" in cited or "外国為替" in cited
+    _assert_grounded(answer)
+
+
+def test_out_of_scope_question_abstains_with_nearest_passages(real_assistant: Any) -> None:
+    answer = real_assistant.ask("東京都の最低賃金はいくらですか？")
+    assert answer.abstained
+    assert not answer.citations and not answer.sentences
+    assert answer.nearest
+    assert "見つかりませんでした" in answer.text
+
+
+def test_english_abstention_is_in_english(real_assistant: Any) -> None:
+    answer = real_assistant.ask("What is the corporate income tax rate in Japan?")
+    assert answer.abstained
+    assert "no passage" in answer.text
+
+
+def test_filters_limit_kinds_and_sources(real_assistant: Any) -> None:
+    only_orders = SearchFilter(kinds=(DocumentKind.CABINET_ORDER,))
+    hits = real_assistant.search("報告を求める", k=5, search_filter=only_orders)
+    assert hits and all(h.chunk.kind == DocumentKind.CABINET_ORDER for h in hits)
+    one_file = SearchFilter(sources=("505AC0000000054_boei-seisan-kiban-kyokaho.md",))
+    hits = real_assistant.search("施設委託管理者", k=5, search_filter=one_file)
+    assert hits and {h.chunk.source for h in hits} == set(one_file.sources)
+
+
+def test_scores_are_higher_is_better(real_assistant: Any) -> None:
+    hits = real_assistant.search("安定供給確保支援法人の指定", k=5)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_bad_questions(real_assistant: Any) -> None:
+    with pytest.raises(QuestionError, match="empty"):
+        real_assistant.ask("   ")
+    with pytest.raises(QuestionError, match="characters long"):
+        real_assistant.ask("質問" * 5000)
