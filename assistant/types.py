@@ -124,6 +124,7 @@ class Answer:
     ``searched_query`` is the text actually searched for (it differs from ``question`` when a
     follow-up was rewritten from the conversation). When ``abstained`` is true ``sentences`` is
     empty and ``nearest`` lists what retrieval did find, so the user sees the evidence anyway.
+    ``generated`` marks text written by an LLM (checked by overlap) rather than quoted verbatim.
     """
 
     question: str
@@ -135,3 +136,4 @@ class Answer:
     nearest: tuple[Hit, ...] = ()
     language: str = "ja"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    generated: bool = False
