@@ -5,13 +5,17 @@ parsing or loading the model; chunk ids derive from content and position, so onl
 are embedded. One bad file is reported and skipped while the rest of the batch goes on, and
 because a file only becomes visible when its manifest record is committed, nothing already
 indexed is lost when a file fails or the process is killed.
+
+Chunks that a commit replaced are deleted only after ``publish`` (the retriever's refresh) has
+returned: a question asked during a re-ingest is answered from the old snapshot, whose chunks
+are all still there, or from the new one, never from a half-deleted mix.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -84,13 +88,19 @@ class Indexer:
     """Brings the index in line with a set of files."""
 
     def __init__(
-        self, settings: Settings, store: ChromaStore, embedder: Embedder, catalog: Catalog
+        self,
+        settings: Settings,
+        store: ChromaStore,
+        embedder: Embedder,
+        catalog: Catalog,
+        publish: Callable[[], None] | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
         self._embedder = embedder
         self._catalog = catalog
         self._fingerprint = pipeline_fingerprint(settings, embedder)
+        self._publish = publish or (lambda: None)
 
     def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
         """Index new and changed files; with prune, drop files gone from the given folders."""
@@ -108,8 +118,10 @@ class Indexer:
                 report.failed.append((str(path), f"{path.name}: unexpected error: {exc}"))
         if prune:
             self._prune(directories, manifest, report)
-        self._remove_orphans()
         self._link_versions()
+        self._publish()
+        # Replaced chunks of changed and removed files, and leftovers of a killed run.
+        self._remove_orphans()
         return report
 
     def _ingest_file(
@@ -150,11 +162,8 @@ class Indexer:
         )
         self._store.commit(entry)
         manifest[name] = entry
-        if old:
-            self._store.delete_chunks(sorted(set(old.chunk_ids) - set(entry.chunk_ids)))
-            report.updated.append(name)
-        else:
-            report.added.append(name)
+        (report.updated if old else report.added).append(name)
+        log.info("indexed %s: %d chunks, %d embedded", name, len(chunks), len(new))
 
     def remove(self, source: str) -> bool:
         """Remove one document (by file name) from the index; False if it was not indexed."""
@@ -162,6 +171,8 @@ class Indexer:
         if entry is None:
             return False
         self._store.uncommit(source)
+        self._link_versions()  # an older edition it superseded is current again
+        self._publish()
         self._store.delete_chunks(entry.chunk_ids)
         return True
 
@@ -172,7 +183,7 @@ class Indexer:
         for name, entry in list(manifest.items()):
             inside = any(entry.path.startswith(root.rstrip("/") + "/") for root in roots)
             if inside and not Path(entry.path).exists():
-                self.remove(name)
+                self._store.uncommit(name)  # its chunks go with the orphans, after publishing
                 del manifest[name]
                 report.removed.append(name)
 
@@ -185,15 +196,39 @@ class Indexer:
             self._store.delete_chunks(orphans)
 
     def _link_versions(self) -> None:
-        """Record in the manifest which indexed documents a newer indexed one supersedes."""
+        """Record in the manifest the newest indexed version that supersedes each document."""
         manifest = self._store.manifest()
-        superseded: dict[str, str] = {}
-        for listed in self._catalog.entries:
-            if listed.name in manifest and listed.supersedes in manifest:
-                superseded[listed.supersedes] = listed.name
-            if listed.name in manifest and listed.superseded_by in manifest:
-                superseded[listed.name] = listed.superseded_by
+        newest = latest_versions(catalog_successors(self._catalog), set(manifest))
         for name, entry in manifest.items():
-            wanted = superseded.get(name, "")
-            if entry.superseded_by != wanted:
-                self._store.commit(replace(entry, superseded_by=wanted))
+            if entry.superseded_by != newest[name]:
+                self._store.commit(replace(entry, superseded_by=newest[name]))
+
+
+def catalog_successors(catalog: Catalog) -> dict[str, str]:
+    """File name -> file name of its next version, from ``supersedes`` and ``superseded_by``."""
+    successors: dict[str, str] = {}
+    for entry in catalog.entries:
+        if entry.supersedes:
+            successors[Path(entry.supersedes).name] = entry.name
+        if entry.superseded_by:
+            successors[entry.name] = Path(entry.superseded_by).name
+    return successors
+
+
+def latest_versions(successors: Mapping[str, str], indexed: set[str]) -> dict[str, str]:
+    """For each indexed file, the newest indexed file that supersedes it ("" if none).
+
+    Versions not indexed are stepped over: when v1 and v3 are indexed but v2 is not, v1 is
+    still superseded (by v3). A document on a cycle (a catalog mistake) counts as current:
+    hiding every edition of it would be worse than showing two.
+    """
+    newest: dict[str, str] = {}
+    for name in indexed:
+        seen, current, found = {name}, name, ""
+        while current in successors and successors[current] not in seen:
+            current = successors[current]
+            seen.add(current)
+            found = current if current in indexed else found
+        on_cycle = successors.get(current) == name and current != name
+        newest[name] = "" if on_cycle else found
+    return newest

@@ -59,7 +59,9 @@ def render_answer_text(answer: Answer) -> str:
         return "\n".join(lines).rstrip()
     lines.append("出典 / Sources:")
     for citation in answer.citations:
-        note = f"（新版あり: {citation.chunk.superseded_by}）" if citation.chunk.superseded_by else ""
+        note = (
+            f"（新版あり: {citation.chunk.superseded_by}）" if citation.chunk.superseded_by else ""
+        )
         lines.append(f"  [{citation.marker}] {citation_label(citation.chunk)}{note}")
         lines.append(f"      「{citation.quote}」")
     return "\n".join(lines).rstrip()
