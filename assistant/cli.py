@@ -109,7 +109,9 @@ def serve(host: str | None, port: int | None) -> None:
     from assistant.ui.app import launch
 
     settings = load_settings()
-    launch(open_assistant(settings), host or settings.host, port or settings.port)
+    assistant = open_assistant(settings)
+    assistant.warm_up()
+    launch(assistant, host or settings.host, port or settings.port)
 
 
 @main.command("eval")
@@ -181,7 +183,7 @@ def feedback_export(out: Path | None) -> None:
         return
     store = FeedbackStore(path)
     if out is None:
-        count = export_cases(store, click.get_text_stream("stdout"))
+        count = export_cases(store, sys.stdout)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as handle:

@@ -1,0 +1,172 @@
+"""Follow-up questions: rewrite a question from the conversation so that retrieval sees its subject.
+
+Retrieval is stateless: 「それはいつから使えますか？」 on its own finds nothing about GOCO. A
+chat is a conversation, so before searching, a follow-up gets its subject back from the
+previous turn. No LLM is involved: Japanese domain terms are runs of kanji, katakana or Latin
+letters (施設委託管理者, サプライチェーン, GOCO), so the subject of the previous *searched* query
+is carried over when the new question refers back (それ, その制度 …) or names no subject of its
+own. Using the previous searched query, not the previous question, lets chains of follow-ups keep
+the original subject. The rewritten text is shown to the user, so it is kept readable: the
+pronoun is replaced where there is one, otherwise 「<subject>について、」 is put in front.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Words that name no topic: question words, generic nouns and kanji verb stems of questions.
+GENERIC_TERMS = frozenset(
+    {
+        "何",
+        "誰",
+        "いつ",
+        "どこ",
+        "どの",
+        "どう",
+        "場合",
+        "必要",
+        "内容",
+        "方法",
+        "手続",
+        "手続き",
+        "具体的",
+        "概要",
+        "意味",
+        "説明",
+        "定義",
+        "条件",
+        "要件",
+        "対象",
+        "期限",
+        "時期",
+        "期間",
+        "範囲",
+        "理由",
+        "目的",
+        "詳細",
+        "関係",
+        "以上",
+        "以下",
+        "教",
+        "使",
+        "知",
+        "分",
+        "可能",
+        "不要",
+        "今後",
+        "違",
+        "良",
+        "問題",
+        "注意",
+        "留意",
+        "確認",
+        "上記",
+        "前記",
+        "当該",
+        "同様",
+        "制度",
+        "規定",
+        "基準",
+        "法律",
+        "ルール",
+        "質問",
+        "回答",
+        "点",
+    }
+)
+# A phrase at least this long (or an acronym, or a name ending in one of LAW_SUFFIXES) is
+# specific enough to be a question's own subject; two-kanji words such as 罰則 are not.
+SUBJECT_MIN_CHARS = 3
+LAW_SUFFIXES = ("法", "令", "規則", "命令", "指針", "計画", "法人", "物資", "事業者")
+
+_PHRASE = re.compile(
+    r"[A-Za-z][A-Za-z0-9&\-]*[A-Za-z0-9]"  # GOCO, Q&A, B2B
+    r"|[一-龥々〆ヵヶ]+(?:[ァ-ヴー]+[一-龥々]*)*"  # 特定重要物資, 外為法, 安定供給確保支援法人
+    r"|[ァ-ヴー]{2,}[一-龥々]*"  # サプライチェーン, クラウドプログラム
+)
+# Referring expressions; the look-ahead keeps それぞれ, これまで, その他 … out.
+_REFERRING = re.compile(
+    r"(?:それら|これら|あれら|それ|これ|あれ|その|この|あの|当該|同(?=制度|法|条|計画|規定|措置)"
+    r"|上記の?|前記の?|前述の?)(?!ぞれ|まで|ほど|とも|他|ほか|以外)"
+)
+_ENGLISH_REFERRING = re.compile(r"\b(?:it|its|this|that|these|those|they|them)\b", re.IGNORECASE)
+_ASCII_ONLY = re.compile(r"^[\x00-\x7f]*$")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange, as far as query rewriting needs it."""
+
+    question: str
+    searched_query: str
+
+
+def key_phrases(text: str) -> list[str]:
+    """Candidate topic phrases of a text, in order, without generic words or repeats."""
+    seen: list[str] = []
+    for match in _PHRASE.finditer(text):
+        phrase = match.group()
+        if phrase in GENERIC_TERMS or len(phrase) < 2 or phrase in seen:
+            continue
+        seen.append(phrase)
+    return seen
+
+
+def is_subject(phrase: str) -> bool:
+    """Whether a phrase names a topic on its own (a term, a law, an acronym)."""
+    if phrase.isascii():
+        return sum(ch.isupper() for ch in phrase) >= 2
+    return len(phrase) >= SUBJECT_MIN_CHARS or phrase.endswith(LAW_SUFFIXES)
+
+
+def subject_phrases(text: str) -> list[str]:
+    """The phrases of a text that name its subject (at most three, most specific first kept)."""
+    phrases = [p for p in key_phrases(text) if is_subject(p)]
+    return phrases[:3]
+
+
+def refers_back(question: str) -> bool:
+    """Whether the question points at something said before (それ, その制度, it …)."""
+    if _ASCII_ONLY.match(question):
+        return bool(_ENGLISH_REFERRING.search(question))
+    return bool(_REFERRING.search(question))
+
+
+def needs_context(question: str) -> bool:
+    """Whether a question can only be searched with an earlier turn's subject."""
+    return refers_back(question) or not subject_phrases(question)
+
+
+def _replace_reference(question: str, subject: str) -> str:
+    match = _REFERRING.search(question)
+    if match is None:
+        return f"{subject}について、{question}"
+    word = match.group()
+    replacement = (
+        f"{subject}の" if word.endswith("の") or word in ("その", "この", "あの") else subject
+    )
+    if word in ("当該", "同"):
+        replacement = f"{subject}の"
+    return question[: match.start()] + replacement + question[match.end() :]
+
+
+def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
+    """The query to search for: the question itself, or the question with the earlier subject.
+
+    Returns ``question`` unchanged when it stands on its own or when there is no earlier turn
+    with a subject to borrow.
+    """
+    text = question.strip()
+    if not history or not needs_context(text):
+        return text
+    previous = history[-1].searched_query
+    carried = [p for p in subject_phrases(previous) if p not in text]
+    if not carried:
+        carried = [p for p in key_phrases(previous) if p not in text][:2]
+    if not carried:
+        return text
+    if _ASCII_ONLY.match(text):
+        return f"{' '.join(carried)}: {text}"
+    return _replace_reference(text, "・".join(carried))
