@@ -57,6 +57,10 @@ class Assistant:
         )
         self._write_lock = threading.Lock()
 
+    def warm_up(self) -> None:
+        """Load the embedding model now, so that the first question is answered at full speed."""
+        self.embedder.embed_query("warm-up")
+
     def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
         """Index files and folders, then make the result searchable at once."""
         with self._write_lock:

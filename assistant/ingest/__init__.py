@@ -34,7 +34,7 @@ def _decode(data: bytes, name: str) -> str:
 
 def _parse(path: Path, data: bytes) -> tuple[str, tuple[Block, ...], tuple[str, ...]]:
     suffix = path.suffix.lower()
-    if data.startswith(b"%PDF"):
+    if b"%PDF-" in data[:1024]:  # the PDF standard allows junk before the header
         warnings = () if suffix == ".pdf" else (f"{path.name}: is a PDF despite its extension",)
         title, blocks, pdf_warnings = parse_pdf(path)
         return title, blocks, warnings + pdf_warnings
