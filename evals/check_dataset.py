@@ -44,9 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-EXPECTED_KEYS: frozenset[str] = frozenset(
-    {"id", "question", "answerable", "gold", "must_include"}
-)
+EXPECTED_KEYS: frozenset[str] = frozenset({"id", "question", "answerable", "gold", "must_include"})
 ID_PATTERN: re.Pattern[str] = re.compile(r"^q\d{3,}$")
 CJK_PATTERN: re.Pattern[str] = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 MARKUP_TOKENS: tuple[str, ...] = ("**", "<a", "</a>", "](", "[", "]", "#", "\n", "\r")
@@ -139,13 +137,17 @@ def check_gold(
         if len(matches) != 1:
             names = ", ".join(f.name for f in matches) or "none"
             report.error(
-                case_id, f"{where} source {source!r} must match exactly one file, matched {len(matches)} ({names})"
+                case_id,
+                f"{where} source {source!r} must match exactly one file, matched {len(matches)} ({names})",
             )
             continue
         doc = matches[0]
         q = nfkc(quote)
         if not QUOTE_MIN <= len(q) <= QUOTE_MAX:
-            report.error(case_id, f"{where} quote {quote!r} has {len(q)} chars, expected {QUOTE_MIN}-{QUOTE_MAX}")
+            report.error(
+                case_id,
+                f"{where} quote {quote!r} has {len(q)} chars, expected {QUOTE_MIN}-{QUOTE_MAX}",
+            )
         bad = [tok for tok in MARKUP_TOKENS if tok in q]
         if bad:
             report.error(case_id, f"{where} quote {quote!r} contains markup/line break {bad}")
@@ -174,13 +176,18 @@ def check_must_include(
         report.error(case_id, "'must_include' must be a list of strings")
         return
     if not MUST_COUNT_MIN <= len(must) <= MUST_COUNT_MAX:
-        report.error(case_id, f"'must_include' has {len(must)} items, expected {MUST_COUNT_MIN}-{MUST_COUNT_MAX}")
+        report.error(
+            case_id,
+            f"'must_include' has {len(must)} items, expected {MUST_COUNT_MIN}-{MUST_COUNT_MAX}",
+        )
     if not resolved:
         return  # gold errors already reported; nothing to locate must_include against
     for m in must:
         mn = nfkc(m)
         if not MUST_MIN <= len(mn) <= MUST_MAX:
-            report.error(case_id, f"must_include {m!r} has {len(mn)} chars, expected {MUST_MIN}-{MUST_MAX}")
+            report.error(
+                case_id, f"must_include {m!r} has {len(mn)} chars, expected {MUST_MIN}-{MUST_MAX}"
+            )
         if not any(mn in doc.text for doc, _ in resolved):
             report.error(case_id, f"must_include {m!r} not found in any gold file")
             continue
@@ -191,10 +198,14 @@ def check_must_include(
             if q in line
         )
         if not near:
-            report.error(case_id, f"must_include {m!r} is not in (or next to) the sentence of any gold quote")
+            report.error(
+                case_id, f"must_include {m!r} is not in (or next to) the sentence of any gold quote"
+            )
 
 
-def check_case(raw: str, line_no: int, seen: set[str], corpus: list[CorpusFile], report: Report) -> None:
+def check_case(
+    raw: str, line_no: int, seen: set[str], corpus: list[CorpusFile], report: Report
+) -> None:
     """Validate one JSONL line and update ``report``."""
     try:
         case = json.loads(raw)
@@ -237,7 +248,9 @@ def check_case(raw: str, line_no: int, seen: set[str], corpus: list[CorpusFile],
 def main(argv: list[str] | None = None) -> int:
     """Run all checks; return the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dataset", type=Path, help="JSONL dataset, e.g. evals/datasets/domain.jsonl")
+    parser.add_argument(
+        "dataset", type=Path, help="JSONL dataset, e.g. evals/datasets/domain.jsonl"
+    )
     parser.add_argument("corpus", type=Path, help="corpus directory, e.g. corpus")
     parser.add_argument("--min-total", type=int, default=80)
     parser.add_argument("--min-english", type=int, default=10)
@@ -265,9 +278,14 @@ def main(argv: list[str] | None = None) -> int:
     if report.total < args.min_total:
         report.error("dataset", f"{report.total} cases, need at least {args.min_total}")
     if report.english < args.min_english:
-        report.error("dataset", f"{report.english} English questions, need at least {args.min_english}")
+        report.error(
+            "dataset", f"{report.english} English questions, need at least {args.min_english}"
+        )
     if report.unanswerable < args.min_unanswerable:
-        report.error("dataset", f"{report.unanswerable} unanswerable cases, need at least {args.min_unanswerable}")
+        report.error(
+            "dataset",
+            f"{report.unanswerable} unanswerable cases, need at least {args.min_unanswerable}",
+        )
 
     if not args.quiet:
         for w in report.warnings:

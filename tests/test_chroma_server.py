@@ -78,5 +78,5 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     from assistant.errors import IndexStoreError
 
     settings = make_settings(tmp_path, chroma_mode="http", chroma_port=_free_port())
-    with pytest.raises(IndexStoreError, match="Chroma server at 127.0.0.1"):
+    with pytest.raises(IndexStoreError, match=r"Chroma server at 127\.0\.0\.1"):
         Assistant(settings)

@@ -20,8 +20,8 @@ import pytest
 
 from assistant.chunking import split_into_chunks
 from assistant.embedding import HashingEmbedder
-from assistant.ingest import load_document
 from assistant.indexer import EMBED_GROUP
+from assistant.ingest import load_document
 from assistant.service import Assistant
 from tests import pdf_fixtures as fx
 from tests.conftest import ROOT, make_settings

@@ -28,7 +28,7 @@ def test_dataset_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     good = {"id": "a", "question": "q", "answerable": False, "gold": [], "must_include": []}
     path.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.jsonl:2"):
+    with pytest.raises(ConfigError, match=r"bad\.jsonl:2"):
         load_cases(path)
     bad = dict(good, answerable=True)
     path.write_text(json.dumps(bad), encoding="utf-8")
