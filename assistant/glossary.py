@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.definitions import definition_score
 from assistant.japanese import split_sentences
 from assistant.types import Hit
 
@@ -96,41 +97,6 @@ class GlossaryEntry:
     def label(self) -> str:
         """The citation: document title and article, page or heading."""
         return f"{self.title} {self.location}".strip()
-
-
-def _parenthetical_score(sentence: str, name: str) -> int:
-    """Score X（…）: 3 when the brackets define X (…をいう), 1 when they only cross-refer."""
-    start = sentence.find(f"{name}（")
-    if start < 0:
-        return 0
-    inner = sentence[start + len(name) + 1 :].split("）")[0]
-    if "をいう" not in inner:
-        return 0
-    return 1 if "に規定する" in inner else 3
-
-
-def definition_score(sentence: str, names: tuple[str, ...]) -> int:
-    """How clearly a sentence defines one of the names (0 = it does not mention them).
-
-    Law text defines a term with 「X」とは…をいう, introduces it with （以下「X」という。）, or
-    designates it (…をXとして指定する); it also defines in passing with X（…をいう。）, unless
-    the brackets only point to another article (X（第七条に規定するXをいう。）), which says
-    nothing. Explanatory text says Xとは. Anything else that mentions X scores lowest.
-    """
-    best = 0
-    for name in names:
-        if name not in sentence:
-            continue
-        patterns = (
-            (5, f"「{name}」とは"),
-            (4, f"「{name}」という"),
-            (4, f"を{name}として指定"),
-            (3, f"{name}とは"),
-            (3, f"{name}として指定"),
-        )
-        scores = [score for score, text in patterns if text in sentence]
-        best = max([best, 1, _parenthetical_score(sentence, name), *scores])
-    return best
 
 
 def _excerpt(sentence: str, names: tuple[str, ...]) -> str:

@@ -140,10 +140,13 @@ def character_bigrams(text: str) -> list[str]:
     """Overlapping two-character pieces of the NFKC text, blanks removed.
 
     A second, segmentation-free view of the text: it still matches when the tokenizer splits a
-    compound or a name differently in the question and in the passage.
+    compound or a name differently in the question and in the passage. Pairs of two ASCII
+    characters are left out: Latin-script words are whole tokens in the word view, and their
+    letter pairs would only add noise (an English question would match stray Latin letters).
     """
     compact = "".join(normalize(text).split()).lower()
-    return [compact[i : i + 2] for i in range(len(compact) - 1)]
+    pairs = (compact[i : i + 2] for i in range(len(compact) - 1))
+    return [pair for pair in pairs if not pair.isascii()]
 
 
 def _bm25(token_lists: Sequence[list[str]]) -> bm25s.BM25 | None:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from assistant.definitions import defines, term_asked_about
 from assistant.embedding import Embedder
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.japanese import kanji_article_numbers
@@ -33,8 +34,11 @@ from assistant.types import Chunk, Hit, SearchFilter
 DENSE_WEIGHT = 0.5
 KEYWORD_WEIGHT = 0.3
 BIGRAM_WEIGHT = 0.2
-# Added (in z-score units) to passages of a document the question names ("外為法55条の8").
+# Added (in z-score units) to passages of a document the question names ("外為法55条の8"),
+# and to passages that define or designate the term a question asks about ("Xとは", "Xには
+# どんな…"): such a provision answers the question, however many passages merely use X.
 NAMED_SOURCE_BOOST = 1.0
+DEFINITION_BOOST = 1.0
 # A question never takes this long; past it an ingest stops waiting for one to finish.
 _SWAP_WAIT_S = 30.0
 log = logging.getLogger(__name__)
@@ -148,6 +152,7 @@ class Retriever:
         tokens: TokenStore,
         candidate_k: int = 40,
         named_sources: Callable[[str], set[str]] | None = None,
+        keyword_query: Callable[[str], str] | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
@@ -155,6 +160,7 @@ class Retriever:
         self._tokens = tokens
         self._candidate_k = candidate_k
         self._named_sources = named_sources or (lambda _text: set())
+        self._keyword_query = keyword_query or (lambda text: text)
         self._lock = threading.Lock()
         self.gate = SnapshotGate(Snapshot.load(store, tokens))
 
@@ -214,10 +220,11 @@ class Retriever:
         if mode in ("hybrid", "dense"):
             vector = np.asarray(self._embedder.embed_query(text))
             dense = self._dense_candidates(snapshot, vector, search_filter)
+        lexical_text = self._keyword_query(text)
         if mode in ("hybrid", "keyword"):
-            words = snapshot.keyword.scores(self._tokenizer.tokenize(text))
+            words = snapshot.keyword.scores(self._tokenizer.tokenize(lexical_text))
         if mode == "hybrid":
-            bigrams = snapshot.keyword.bigram_scores(text)
+            bigrams = snapshot.keyword.bigram_scores(lexical_text)
         candidates = set(dense)
         for scores in (words, bigrams):
             candidates.update(self._lexical_candidates(snapshot, scores, search_filter))
@@ -225,16 +232,21 @@ class Retriever:
             return []
         lexical = (words, bigrams)
         hits = self._fuse(snapshot, sorted(candidates), dense, lexical, vector, mode)
-        named = self._named_sources(text) if mode == "hybrid" else set()
-        if named:
-            hits = sorted(
-                (
-                    replace(h, score=h.score + NAMED_SOURCE_BOOST) if h.chunk.source in named else h
-                    for h in hits
-                ),
-                key=lambda h: -h.score,
-            )
+        if mode == "hybrid":
+            hits = self._prefer(hits, text)
         return hits[:k]
+
+    def _prefer(self, hits: list[Hit], text: str) -> list[Hit]:
+        """Boost passages of documents the question names, and passages defining its term."""
+        named = self._named_sources(text)
+        term = term_asked_about(text)
+        boosted = []
+        for hit in hits:
+            boost = NAMED_SOURCE_BOOST if hit.chunk.source in named else 0.0
+            if term and defines(hit.chunk.text, term):
+                boost += DEFINITION_BOOST
+            boosted.append(replace(hit, score=hit.score + boost) if boost else hit)
+        return sorted(boosted, key=lambda h: -h.score)
 
     def _lexical_candidates(
         self, snapshot: Snapshot, scores: np.ndarray, search_filter: SearchFilter

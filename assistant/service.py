@@ -27,6 +27,7 @@ from assistant.indexer import Indexer, IngestReport
 from assistant.japanese import is_english
 from assistant.keyword import JapaneseTokenizer, TokenStore
 from assistant.retrieval import Retriever
+from assistant.terms import load_terms
 from assistant.types import Answer, Hit, SearchFilter
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class Assistant:
             settings.embedding_model, settings.embedding_batch_size, settings.embedding_dtype
         )
         self.catalog: Catalog = load_catalog(settings.corpus_dir)
+        self._terms = load_terms(settings.corpus_dir)
         self._store = ChromaStore(settings, self.embedder)
         self._tokenizer = JapaneseTokenizer()
         tokens = TokenStore(settings.index_dir / "keyword", self._tokenizer)
@@ -51,11 +53,16 @@ class Assistant:
             tokens,
             settings.candidate_k,
             self.catalog.sources_named_in,
+            self._keyword_query,
         )
         self._indexer = Indexer(
             settings, self._store, self.embedder, self.catalog, publish=self.retriever.refresh
         )
         self._write_lock = threading.Lock()
+
+    def _keyword_query(self, text: str) -> str:
+        """What keyword search looks for: English questions get their Japanese legal terms."""
+        return self._terms.expand(text) if is_english(text) else text
 
     def warm_up(self) -> None:
         """Load the embedding model now, so that the first question is answered at full speed."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,21 +13,15 @@ import httpx
 import pytest
 
 from assistant.service import Assistant
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, free_port, make_settings
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     process = subprocess.Popen(
         [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
@@ -77,6 +70,6 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server: int, tmp_path: Pa
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     from assistant.errors import IndexStoreError
 
-    settings = make_settings(tmp_path, chroma_mode="http", chroma_port=_free_port())
+    settings = make_settings(tmp_path, chroma_mode="http", chroma_port=free_port())
     with pytest.raises(IndexStoreError, match=r"Chroma server at 127\.0\.0\.1"):
         Assistant(settings)

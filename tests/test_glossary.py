@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.definitions import definition_score
 from assistant.glossary import (
     STARTER_QUESTIONS,
     TERMS,
     Glossary,
     Term,
-    definition_score,
     highlight_positions,
     look_up,
 )

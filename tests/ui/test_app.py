@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from assistant import cli
 from assistant.ui import app as ui_app
-from tests.ui.conftest import free_port
+from tests.conftest import free_port
 
 
 def test_app_serves_on_localhost_with_analytics_and_footer_off(shared_fake_assistant: Any) -> None:

@@ -1,0 +1,53 @@
+"""English-to-Japanese term expansion for keyword search of English questions.
+
+Dense retrieval is multilingual, but BM25 cannot match "supply assurance plan" against
+供給確保計画. corpus/terms-en-ja.yaml maps the corpus's English legal terms to their Japanese
+forms; an English question's keyword query gets those forms added. The dense query and the
+question shown to the user are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import ConfigError
+
+TERMS_FILE = "terms-en-ja.yaml"
+
+
+@dataclass(frozen=True)
+class TermMap:
+    """English phrases (lower case) and their Japanese equivalents, longest phrase first."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def expand(self, question: str) -> str:
+        """The question plus the Japanese forms of the English terms it contains."""
+        remaining = question.lower()
+        found: list[str] = []
+        for english, japanese in self.pairs:
+            pattern = rf"(?<![a-z]){re.escape(english)}(?![a-z])"
+            if re.search(pattern, remaining):
+                found.append(japanese)
+                remaining = re.sub(pattern, " ", remaining)
+        return f"{question} {' '.join(found)}" if found else question
+
+
+def load_terms(corpus_dir: Path) -> TermMap:
+    """Read corpus_dir/terms-en-ja.yaml (absent: no expansion)."""
+    path = corpus_dir / TERMS_FILE
+    if not path.exists():
+        return TermMap()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    terms = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(terms, dict):
+        raise ConfigError(f"{path}: expected a top-level 'terms' mapping of English: Japanese")
+    pairs = sorted(((str(k).lower(), str(v)) for k, v in terms.items()), key=lambda p: -len(p[0]))
+    return TermMap(tuple(pairs))
