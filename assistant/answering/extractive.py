@@ -20,6 +20,7 @@ _LIST_INTRODUCERS = ("次に掲げる", "次のとおり", "次の各号", "以�
 _MAX_LIST_ITEMS = 16
 _MIN_SENTENCE_CHARS = 6
 _RANK_PRIOR = (0.30, 0.18, 0.10, 0.05, 0.0)
+BARE_ITEM_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ def candidate_sentences(
             tokens = set(tokenize(sentence))
             coverage = sum(idf(w) for w in words if w in tokens) / total
             prior = _RANK_PRIOR[min(rank, len(_RANK_PRIOR) - 1)]
-            scored.append(ScoredSentence(sentence, rank, index, coverage + prior))
+            # A bare list item (no 。) means little without the sentence that introduces it.
+            weight = 1.0 if sentence.endswith("。") else BARE_ITEM_WEIGHT
+            scored.append(ScoredSentence(sentence, rank, index, (coverage + prior) * weight))
     return scored
 
 

@@ -36,3 +36,15 @@ def test_weak_sentences_are_left_out() -> None:
     scored = [ScoredSentence("良い文。", 0, 0, 1.0), ScoredSentence("弱い文。", 0, 1, 0.2)]
     sentences, _ = select_sentences(hits, scored, limit=3)
     assert [s.text for s in sentences] == ["良い文。"]
+
+
+def test_bare_list_items_rank_below_full_sentences() -> None:
+    from assistant.answering.extractive import candidate_sentences
+
+    hit = _hit("供給確保計画には、認定番号を記載する。\n供給確保計画認定番号")
+    words = ["供給", "確保", "計画", "認定", "番号"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+    scored = candidate_sentences([hit], words, tokenize, lambda _: 1.0)
+    full, bare = scored
+    assert full.text.endswith("。") and not bare.text.endswith("。")
+    assert full.score > bare.score
