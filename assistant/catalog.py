@@ -92,16 +92,30 @@ def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:
         raise ConfigError(f"{where}: bad catalog entry {raw.get('file')!r}: {exc}") from exc
 
 
+def read_corpus_yaml(path: Path, key: str, default: object = None) -> object:
+    """The value under a top-level key of a corpus YAML file.
+
+    ``default`` when the mapping lacks the key; None when the file is absent or its top level is
+    not a mapping (the caller names what it expected).
+
+    The corpus folder's YAML files (catalog, English terms) are edited by hand, so a syntax
+    error must name the file rather than surface as a parser traceback.
+    """
+    if not path.exists():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    return data.get(key, default) if isinstance(data, dict) else None
+
+
 def load_catalog(corpus_dir: Path) -> Catalog:
     """Read corpus_dir/catalog.yaml (an absent file is an empty catalog)."""
     path = corpus_dir / CATALOG_FILE
     if not path.exists():
         return Catalog()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
-    documents = data.get("documents", []) if isinstance(data, dict) else None
+    documents = read_corpus_yaml(path, "documents", [])
     if not isinstance(documents, list):
         raise ConfigError(f"{path}: expected a top-level 'documents' list")
     return Catalog(tuple(_entry(d, path) for d in documents))
@@ -109,14 +123,10 @@ def load_catalog(corpus_dir: Path) -> Catalog:
 
 def guess_kind(title: str, suffix: str) -> DocumentKind:
     """Guess a document's kind from its title when the catalog does not list it."""
-    if (
-        title.endswith("施行令")
-        or title.endswith("政令")
-        or (title.endswith("令") and "政令" in title)
-    ):
-        return DocumentKind.CABINET_ORDER
     if "省令" in title or title.endswith("命令") or title.endswith("規則"):
         return DocumentKind.ORDINANCE
+    if title.endswith("令"):  # 施行令, 外国為替令, 輸出貿易管理令: cabinet orders
+        return DocumentKind.CABINET_ORDER
     if title.endswith("法律") or title.endswith("法"):
         return DocumentKind.LAW
     if any(w in title for w in ("ガイドライン", "指針", "Q&A", "Ｑ＆Ａ", "通達", "手引", "方針")):

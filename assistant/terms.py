@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from assistant.catalog import read_corpus_yaml
 from assistant.errors import ConfigError
 
 TERMS_FILE = "terms-en-ja.yaml"
@@ -42,11 +41,7 @@ def load_terms(corpus_dir: Path) -> TermMap:
     path = corpus_dir / TERMS_FILE
     if not path.exists():
         return TermMap()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
-    terms = data.get("terms") if isinstance(data, dict) else None
+    terms = read_corpus_yaml(path, "terms")
     if not isinstance(terms, dict):
         raise ConfigError(f"{path}: expected a top-level 'terms' mapping of English: Japanese")
     pairs = sorted(((str(k).lower(), str(v)) for k, v in terms.items()), key=lambda p: -len(p[0]))

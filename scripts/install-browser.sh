@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian's chromium and Japanese fonts for the browser tests (Playwright's own browser
-# download does not work offline). Skips the install when both are already present.
+# download does not work offline), and the IPA fonts the PDF fixtures embed as TrueType.
+# Skips the install when all are already present.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+    && fc-list 2>/dev/null | grep -qi "ipagothic\|ipag"; then
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -10,4 +12,5 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    chromium fonts-noto-cjk fonts-ipafont-gothic fonts-ipafont-mincho >/dev/null

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.catalog import guess_kind, load_catalog
+from assistant.errors import ConfigError
+from assistant.types import DocumentKind
+from tests.conftest import CORPUS
+
+
+def test_shipped_catalog_lists_every_corpus_file_with_provenance() -> None:
+    catalog = load_catalog(CORPUS)
+    files = {p.name for p in CORPUS.rglob("*") if p.suffix in (".md", ".txt")}
+    assert {e.name for e in catalog.entries} == files
+    for entry in catalog.entries:
+        assert entry.title and entry.version and entry.license
+    promotion_act = catalog.get("504AC0000000043_keizai-anzen-hosho-suishinho.md")
+    assert promotion_act is not None and any("第七条" in d for d in promotion_act.defects)
+
+
+def test_documents_named_in_a_question() -> None:
+    catalog = load_catalog(CORPUS)
+    assert catalog.sources_named_in("外為法55条の8") == {"324AC0000000228_gaitameho.md"}
+    assert catalog.sources_named_in("推進法施行令第一条") == {
+        "504CO0000000394_suishinho-sekorei.md"
+    }
+    assert catalog.sources_named_in("GOCOとは") == set()
+
+
+def test_bad_catalog_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "catalog.yaml").write_text("documents: {not: a list}", encoding="utf-8")
+    with pytest.raises(ConfigError, match="documents"):
+        load_catalog(tmp_path)
+    (tmp_path / "catalog.yaml").write_text("documents:\n  - file: a.md\n    kind: poem\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"a\.md"):
+        load_catalog(tmp_path)
+
+
+def test_kind_is_guessed_from_the_title() -> None:
+    assert guess_kind("外国為替令", ".md") == DocumentKind.CABINET_ORDER
+    assert guess_kind("何とかに関する省令", ".md") == DocumentKind.ORDINANCE
+    assert guess_kind("何とかに関する法律", ".md") == DocumentKind.LAW
+    assert guess_kind("事前報告ガイドライン", ".pdf") == DocumentKind.GUIDANCE

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import ConfigError
+from assistant.terms import TermMap, load_terms
+from tests.conftest import CORPUS
+
+
+def test_longest_phrase_wins_and_question_is_kept() -> None:
+    terms = TermMap((("supply assurance plan", "供給確保計画"), ("plan", "計画")))
+    expanded = terms.expand("Who approves a supply assurance plan?")
+    assert expanded.startswith("Who approves a supply assurance plan?")
+    assert expanded.endswith("供給確保計画")
+    assert TermMap((("fund", "基金"),)).expand("refunded amounts") == "refunded amounts"
+
+
+def test_shipped_terms_cover_the_required_english_example() -> None:
+    expanded = load_terms(CORPUS).expand(
+        "Which law is used for prior reporting of technology transfers?"
+    )
+    assert "事前" in expanded and "報告" in expanded and "技術" in expanded
+
+
+def test_bad_terms_file_names_itself(tmp_path: Path) -> None:
+    (tmp_path / "terms-en-ja.yaml").write_text("terms: [broken", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"terms-en-ja\.yaml"):
+        load_terms(tmp_path)
+    (tmp_path / "terms-en-ja.yaml").write_text("other: 1", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'terms' mapping"):
+        load_terms(tmp_path)
