@@ -21,6 +21,8 @@ _ASKS_ABOUT = re.compile(
 # (「X」とは, 「X」という, をXとして指定); a looser "Xとして指定" also matches provisions that
 # designate a subset of X, which would then outrank the provision that lists X itself.
 DEFINING = 4
+_ASKS_WHAT = re.compile(r"^[^、。？?]{2,30}?(?:とは|って)(?:何|なに|どういう|どのような)")
+_ENGLISH_WHAT = re.compile(r"^what (?:is|are|does)\b", re.IGNORECASE)
 
 
 def _parenthetical_score(sentence: str, name: str) -> int:
@@ -62,6 +64,12 @@ def term_asked_about(question: str) -> str | None:
     """The term a definition or membership question asks about, if it is one."""
     match = _ASKS_ABOUT.match(normalize(question).strip())
     return match.group("term").strip() if match else None
+
+
+def asks_for_definition(question: str) -> bool:
+    """Whether a question asks what something is (Xとは何, Xって何, what is X)."""
+    text = normalize(question).strip()
+    return bool(_ASKS_WHAT.match(text)) or bool(_ENGLISH_WHAT.match(text))
 
 
 def defines(text: str, term: str) -> bool:

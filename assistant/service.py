@@ -20,6 +20,7 @@ from assistant.answering.extractive import candidate_sentences, format_answer, s
 from assistant.answering.versions import version_notes
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
+from assistant.definitions import asks_for_definition
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import IndexStoreError, QuestionError
 from assistant.index import ChromaStore, ManifestEntry
@@ -190,7 +191,9 @@ class Assistant:
         scored = candidate_sentences(
             hits, self.retriever.tokenize(query), self.retriever.tokenize, keyword.idf
         )
-        sentences, citations = select_sentences(hits, scored, self.settings.answer_sentences)
+        sentences, citations = select_sentences(
+            hits, scored, self.settings.answer_sentences, asks_for_definition(question)
+        )
         problem = self._unanswerable_because(query, hits, [s.text for s in sentences], english)
         if not sentences or problem:
             return abstention(question, query, hits[:3], english, problem)

@@ -1,4 +1,4 @@
-from assistant.definitions import defines, term_asked_about
+from assistant.definitions import asks_for_definition, defines, term_asked_about
 
 
 def test_term_asked_about() -> None:
@@ -14,3 +14,10 @@ def test_defines_needs_a_defining_sentence() -> None:
     assert defines(designation, "特定重要物資")
     assert not defines(mention, "特定重要物資")
     assert not defines("無関係な文。", "特定重要物資")
+
+
+def test_asks_for_definition() -> None:
+    assert asks_for_definition("GOCOとは何ですか？")
+    assert asks_for_definition("What is a supply assurance plan?")
+    assert not asks_for_definition("特定重要物資にはどんな物資がありますか？")
+    assert not asks_for_definition("いつまでに提出しますか？")

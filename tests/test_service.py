@@ -30,6 +30,7 @@ def test_goco_is_answered_from_the_article(real_assistant: Any) -> None:
     assert not answer.abstained
     assert answer.citations[0].chunk.source == "jihyo-2025-08-fukunaga-keizai-anpo.txt"
     assert "GOCO" in answer.text
+    assert "民間事業者に委託する" in answer.text  # the defining sentence, not only the name
     _assert_grounded(answer)
 
 

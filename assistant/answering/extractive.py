@@ -70,10 +70,31 @@ def list_items_after(chunk: Chunk, index: int) -> list[str]:
     return items
 
 
+def following_sentence(hits: Sequence[Hit], best: ScoredSentence) -> ScoredSentence | None:
+    """The sentence that follows ``best`` in the document, from a top passage that has it.
+
+    A definition often takes two sentences ("X(…)の活用も検討します。…という制度で…"), and
+    the first may end its chunk; the overlapping next chunk, when retrieved, holds the second.
+    """
+    for rank, hit in enumerate(hits[:3]):
+        sentences = split_sentences(hit.chunk.text)
+        if best.text in sentences:
+            index = sentences.index(best.text)
+            if index + 1 < len(sentences) and len(sentences[index + 1]) >= _MIN_SENTENCE_CHARS:
+                return ScoredSentence(sentences[index + 1], rank, index + 1, best.score)
+    return None
+
+
 def select_sentences(
-    hits: Sequence[Hit], scored: Sequence[ScoredSentence], limit: int
+    hits: Sequence[Hit],
+    scored: Sequence[ScoredSentence],
+    limit: int,
+    follow_best: bool = False,
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
-    """Pick the best sentences (in reading order) and number the passages they cite."""
+    """Pick the best sentences (in reading order) and number the passages they cite.
+
+    With ``follow_best`` (a definition question) the sentence after the best one is kept too.
+    """
     unique: dict[str, ScoredSentence] = {}
     for candidate in sorted(scored, key=lambda s: -s.score):
         unique.setdefault(candidate.text, candidate)  # overlapping chunks repeat sentences
@@ -81,7 +102,11 @@ def select_sentences(
     if not best:
         return (), ()
     floor = best[0].score * 0.5
-    chosen = sorted((s for s in best if s.score >= floor), key=lambda s: (s.hit_rank, s.index))
+    kept = [s for s in best if s.score >= floor]
+    follower = following_sentence(hits, best[0]) if follow_best else None
+    if follower and all(follower.text != s.text for s in kept):
+        kept.append(follower)
+    chosen = sorted(kept, key=lambda s: (s.hit_rank, s.index))
     markers: dict[int, int] = {}
     sentences: list[AnswerSentence] = []
     for item in chosen:

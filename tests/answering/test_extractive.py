@@ -48,3 +48,17 @@ def test_bare_list_items_rank_below_full_sentences() -> None:
     full, bare = scored
     assert full.text.endswith("。") and not bare.text.endswith("。")
     assert full.score > bare.score
+
+
+def test_a_definition_keeps_the_sentence_that_follows_from_the_overlapping_chunk() -> None:
+    first = _hit("前の文です。GOCOの活用も検討します。", "a")
+    second = _hit("GOCOの活用も検討します。政府が工場を取得し民間に委託する制度です。", "b")
+    scored = [ScoredSentence("GOCOの活用も検討します。", 0, 1, 1.0)]
+    sentences, citations = select_sentences([first, second], scored, limit=3, follow_best=True)
+    assert [s.text for s in sentences] == [
+        "GOCOの活用も検討します。",
+        "政府が工場を取得し民間に委託する制度です。",
+    ]
+    assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
+    plain, _ = select_sentences([first, second], scored, limit=3)
+    assert len(plain) == 1
