@@ -14,8 +14,8 @@ import logging
 import re
 from collections.abc import Callable
 
+from assistant.answering.support import GENERATED_SUPPORT_THRESHOLD, support_score
 from assistant.config import Settings
-from assistant.evaluation.metrics import GENERATED_SUPPORT_THRESHOLD, support_score
 from assistant.japanese import split_sentences
 from assistant.types import Answer, AnswerSentence
 

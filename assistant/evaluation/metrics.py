@@ -12,11 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.japanese import normalize
+from assistant.answering.support import GENERATED_SUPPORT_THRESHOLD, support_score
 from assistant.types import Answer
 
 _MARKER = re.compile(r"\[(\d+)\]")
-GENERATED_SUPPORT_THRESHOLD = 0.5
 
 
 def hit_at(flags: Sequence[bool], k: int) -> float:
@@ -38,26 +37,6 @@ def citation_valid(answer: Answer) -> bool:
     used = {int(m) for m in _MARKER.findall(answer.text)}
     sentence_markers = {s.marker for s in answer.sentences}
     return used <= listed and sentence_markers <= listed and bool(used)
-
-
-def _char_ngrams(text: str, n: int = 3) -> set[str]:
-    text = re.sub(r"\s+", "", normalize(text))
-    return {text[i : i + n] for i in range(max(0, len(text) - n + 1))}
-
-
-def support_score(sentence: str, passage: str) -> float:
-    """How well a passage supports a sentence, in [0, 1].
-
-    1.0 when the sentence is contained verbatim (after NFKC); otherwise the share of the
-    sentence's character trigrams found in the passage, which rewards paraphrase that keeps
-    the passage's terms and punishes added facts (new numbers, names, dates bring new trigrams).
-    """
-    if normalize(sentence).strip() in normalize(passage):
-        return 1.0
-    grams = _char_ngrams(sentence)
-    if not grams:
-        return 0.0
-    return len(grams & _char_ngrams(passage)) / len(grams)
 
 
 def supported_sentences(answer: Answer) -> tuple[int, int]:

@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.support import support_score
 from assistant.errors import ConfigError
 from assistant.evaluation.dataset import Gold, load_cases
-from assistant.evaluation.metrics import citation_valid, hit_at, reciprocal_rank, support_score
+from assistant.evaluation.metrics import citation_valid, hit_at, reciprocal_rank
 from assistant.evaluation.report import gate_failures
 from assistant.types import Answer, AnswerSentence, Chunk, Citation, DocumentKind
 from tests.conftest import ROOT
