@@ -45,10 +45,17 @@ class Settings(BaseSettings):
 
     top_k: int = Field(5, ge=1, le=50)
     candidate_k: int = Field(40, ge=5, le=500)
+    # Second stage (assistant.rerank): how many fused hits are re-scored by their best
+    # sentence, and how much that counts (z-score units). 0 turns it off.
+    rerank_depth: int = Field(15, ge=0, le=200)
+    rerank_weight: float = Field(0.35, ge=0.0, le=5.0)
     # Calibrated with evals/calibrate_abstention.py on the domain dataset (see README).
     abstain_threshold: float = Field(0.38, ge=0.0, le=1.0)
     abstain_threshold_en: float = Field(0.15, ge=0.0, le=1.0)
     answer_sentences: int = Field(3, ge=1, le=10)
+    # How much the e5 similarity of a sentence to the question counts when choosing the
+    # sentences to quote, next to the share of question words it contains (0 = words only).
+    answer_semantic_weight: float = Field(0.1, ge=0.0, le=5.0)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
 
     llm_base_url: str = ""

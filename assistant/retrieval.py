@@ -6,6 +6,9 @@ chunk, and missing dense scores are computed from embeddings stored in Chroma. T
 are standardized (z-scores) over the candidate pool and mixed with fixed weights. Unlike
 reciprocal-rank fusion this keeps how far ahead a candidate is, which is what lets the fused
 ranking beat each of its parts. "keyword" mode is the SudachiPy BM25 view alone.
+
+In hybrid mode a second stage (assistant.rerank) re-orders the head of the fused ranking by how
+well each passage's best sentence matches the question. Hits are returned in ranking order.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from assistant.embedding import Embedder
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.japanese import kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
+from assistant.rerank import SentenceReranker
 from assistant.types import Chunk, Hit, SearchFilter
 
 # Weights of the standardized scores: dense (e5), BM25 on SudachiPy words, BM25 on character
@@ -153,6 +157,7 @@ class Retriever:
         candidate_k: int = 40,
         named_sources: Callable[[str], set[str]] | None = None,
         keyword_query: Callable[[str], str] | None = None,
+        reranker: SentenceReranker | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
@@ -161,6 +166,7 @@ class Retriever:
         self._candidate_k = candidate_k
         self._named_sources = named_sources or (lambda _text: set())
         self._keyword_query = keyword_query or (lambda text: text)
+        self.reranker = reranker
         self._lock = threading.Lock()
         self.gate = SnapshotGate(Snapshot.load(store, tokens))
 
@@ -234,6 +240,8 @@ class Retriever:
         hits = self._fuse(snapshot, sorted(candidates), dense, lexical, vector, mode)
         if mode == "hybrid":
             hits = self._prefer(hits, text)
+            if self.reranker is not None:
+                hits = self.reranker.rerank(hits, vector)
         return hits[:k]
 
     def _prefer(self, hits: list[Hit], text: str) -> list[Hit]:

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from assistant.answering.abstain import ANSWER_TYPE_JA, abstention
 from assistant.answering.answerability import missing_answer_type, missing_article, missing_names
 from assistant.answering.confidence import Evidence, measure_evidence
@@ -25,8 +27,9 @@ from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import IndexStoreError, QuestionError
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.indexer import Indexer, IngestReport
-from assistant.japanese import is_english
+from assistant.japanese import is_english, kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, TokenStore
+from assistant.rerank import SentenceReranker, SentenceVectors
 from assistant.retrieval import Retriever
 from assistant.terms import load_terms
 from assistant.types import Answer, Hit, SearchFilter
@@ -47,6 +50,7 @@ class Assistant:
         self._store = ChromaStore(settings, self.embedder)
         self._tokenizer = JapaneseTokenizer()
         tokens = TokenStore(settings.index_dir / "keyword", self._tokenizer)
+        self.sentence_vectors = SentenceVectors(self.embedder)
         self.retriever = Retriever(
             self._store,
             self.embedder,
@@ -55,6 +59,7 @@ class Assistant:
             settings.candidate_k,
             self.catalog.sources_named_in,
             self._keyword_query,
+            SentenceReranker(self.sentence_vectors, settings.rerank_depth, settings.rerank_weight),
         )
         self._indexer = Indexer(
             settings, self._store, self.embedder, self.catalog, publish=self.retriever.refresh
@@ -188,8 +193,14 @@ class Assistant:
         if not hits or evidence.confidence < threshold:
             return abstention(question, query, hits[:3], english)
         keyword = self.retriever.snapshot.keyword
+        query_vector = np.asarray(self.embedder.embed_query(kanji_article_numbers(query)))
         scored = candidate_sentences(
-            hits, self.retriever.tokenize(query), self.retriever.tokenize, keyword.idf
+            hits,
+            self.retriever.tokenize(query),
+            self.retriever.tokenize,
+            keyword.idf,
+            similarity=lambda texts: self.sentence_vectors.similarities(query_vector, texts),
+            semantic_weight=self.settings.answer_semantic_weight,
         )
         sentences, citations = select_sentences(
             hits, scored, self.settings.answer_sentences, asks_for_definition(question)

@@ -92,3 +92,22 @@ def test_bad_questions(real_assistant: Any) -> None:
         real_assistant.ask("   ")
     with pytest.raises(QuestionError, match="characters long"):
         real_assistant.ask("質問" * 5000)
+
+
+def test_the_sentence_reranker_lifts_the_passage_whose_sentence_answers_a_paraphrase(
+    real_assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"船の部品" shares no word with "船舶用機関、航海用具及び推進器"; its meaning does."""
+    question = "船の部品はどこまでが特定重要物資に含まれますか？"
+
+    def rank() -> int:
+        hits = real_assistant.search(question, k=20)
+        texts = [h.chunk.search_text for h in hits]
+        return next(i for i, text in enumerate(texts, 1) if "航海用具及び推進器" in text)
+
+    with_reranker = rank()
+    cached = len(real_assistant.sentence_vectors)
+    assert cached > 0
+    assert rank() == with_reranker and len(real_assistant.sentence_vectors) == cached
+    monkeypatch.setattr(real_assistant.retriever.reranker, "weight", 0.0)
+    assert with_reranker <= 5 < rank()

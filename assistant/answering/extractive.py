@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.answering.confidence import content_tokens
 from assistant.japanese import split_sentences
 from assistant.types import AnswerSentence, Chunk, Citation, Hit
@@ -39,21 +41,38 @@ def candidate_sentences(
     tokenize: Callable[[str], list[str]],
     idf: Callable[[str], float],
     passages: int = 3,
+    similarity: Callable[[Sequence[str]], np.ndarray] | None = None,
+    semantic_weight: float = 0.0,
 ) -> list[ScoredSentence]:
-    """Every sentence of the top passages, scored against the question."""
+    """Every sentence of the top passages, scored against the question.
+
+    ``similarity`` (the e5 cosine of the question to each sentence), when given, adds its
+    standardized value times ``semantic_weight``: a paraphrased question shares few words with
+    the sentence that answers it ("いつまでに" / "遅滞なく"), but its meaning is close.
+    """
     words = content_tokens(question_tokens)
     total = sum(idf(w) for w in words) or 1.0
+    found: list[tuple[str, int, int]] = [
+        (sentence, rank, index)
+        for rank, hit in enumerate(hits[:passages])
+        for index, sentence in enumerate(split_sentences(hit.chunk.text))
+        if len(sentence) >= _MIN_SENTENCE_CHARS
+    ]
+    semantic = np.zeros(len(found))
+    if similarity is not None and semantic_weight and len(found) > 1:
+        cosines = similarity([sentence for sentence, _, _ in found])
+        std = float(cosines.std())
+        if std > 1e-9:
+            semantic = semantic_weight * (cosines - float(cosines.mean())) / std
     scored: list[ScoredSentence] = []
-    for rank, hit in enumerate(hits[:passages]):
-        for index, sentence in enumerate(split_sentences(hit.chunk.text)):
-            if len(sentence) < _MIN_SENTENCE_CHARS:
-                continue
-            tokens = set(tokenize(sentence))
-            coverage = sum(idf(w) for w in words if w in tokens) / total
-            prior = _RANK_PRIOR[min(rank, len(_RANK_PRIOR) - 1)]
-            # A bare list item (no 。) means little without the sentence that introduces it.
-            weight = 1.0 if sentence.endswith("。") else BARE_ITEM_WEIGHT
-            scored.append(ScoredSentence(sentence, rank, index, (coverage + prior) * weight))
+    for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
+        tokens = set(tokenize(sentence))
+        coverage = sum(idf(w) for w in words if w in tokens) / total
+        prior = _RANK_PRIOR[min(rank, len(_RANK_PRIOR) - 1)]
+        # A bare list item (no 。) means little without the sentence that introduces it.
+        weight = 1.0 if sentence.endswith("。") else BARE_ITEM_WEIGHT
+        score = (coverage + prior + float(meaning)) * weight
+        scored.append(ScoredSentence(sentence, rank, index, score))
     return scored
 
 

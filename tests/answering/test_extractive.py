@@ -62,3 +62,29 @@ def test_a_definition_keeps_the_sentence_that_follows_from_the_overlapping_chunk
     assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
     plain, _ = select_sentences([first, second], scored, limit=3)
     assert len(plain) == 1
+
+
+def test_meaning_lifts_a_sentence_that_shares_no_words_with_the_question() -> None:
+    import numpy as np
+
+    from assistant.answering.extractive import candidate_sentences
+
+    hit = _hit(
+        "報告の対象は主務大臣が定める。前項の者は、遅滞なく、報告書を提出しなければならない。"
+    )
+    words = ["報告", "いつ", "出す"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+
+    def meaning(texts: object) -> np.ndarray:  # the second sentence is what "いつまで" asks
+        return np.asarray([0.80, 0.90])
+
+    lexical = candidate_sentences([hit], words, tokenize, lambda _: 1.0)
+    assert lexical[0].score == lexical[1].score  # both contain 報告 only: a tie on words
+    blended = candidate_sentences(
+        [hit], words, tokenize, lambda _: 1.0, similarity=meaning, semantic_weight=0.1
+    )
+    assert blended[1].score > blended[0].score
+    unused = candidate_sentences(
+        [hit], words, tokenize, lambda _: 1.0, similarity=meaning, semantic_weight=0.0
+    )
+    assert [s.score for s in unused] == [s.score for s in lexical]

@@ -1,0 +1,115 @@
+"""Second stage: re-order the head of the fused ranking by each passage's best sentence.
+
+A chunk vector averages some 450 characters, while a question is usually answered by one
+sentence of it; a paraphrased question ("いつまでに出す必要がありますか") sits close to the
+sentence that answers it ("遅滞なく、報告書を提出しなければならない") but far from the average
+of a long article. No Japanese cross-encoder ships offline, so the same e5 model scores the
+question against every sentence of the first ``depth`` candidates, and the best sentence's
+cosine, standardized over those candidates, is added to the fused score with ``weight``.
+
+Sentence vectors are cached by text, so the cost is bounded by the corpus, not by traffic: each
+sentence is embedded once per process, and the answerer reuses the same vectors to choose the
+sentences it quotes. Measured on the domain evaluation (see README): hit@5 0.858 -> about 0.90.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.embedding import Embedder
+from assistant.japanese import normalize, split_sentences
+from assistant.types import Chunk, Hit
+
+# Sentences shorter than this (item numbers, "削除") say nothing a question could match.
+MIN_SENTENCE_CHARS = 6
+
+
+def chunk_sentences(chunk: Chunk) -> list[str]:
+    """The normalized sentences of a chunk that are worth scoring (the chunk itself if none)."""
+    sentences = [s for s in split_sentences(chunk.search_text) if len(s) >= MIN_SENTENCE_CHARS]
+    return sentences or [chunk.search_text]
+
+
+def _zscores(values: np.ndarray) -> np.ndarray:
+    std = float(values.std())
+    if std < 1e-9:
+        return np.zeros_like(values)
+    return (values - float(values.mean())) / std
+
+
+class SentenceVectors:
+    """e5 passage vectors of sentences, cached by normalized text (LRU, thread-safe)."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
+        self._embedder = embedder
+        self._capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def of(self, sentences: Sequence[str]) -> np.ndarray:
+        """A (len(sentences), dim) matrix; only sentences not seen before are embedded."""
+        keys = [normalize(s) for s in sentences]
+        with self._lock:
+            todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if todo:
+            fresh = self._embedder.embed_passages(todo)
+            with self._lock:
+                for key, vector in zip(todo, fresh, strict=True):
+                    self._cache[key] = np.asarray(vector, dtype=np.float32)
+        with self._lock:
+            rows: list[np.ndarray] = []
+            for key in keys:
+                cached = self._cache.get(key)
+                if cached is None:  # evicted by a concurrent question meanwhile: embed again
+                    cached = np.asarray(self._embedder.embed_passages([key])[0], np.float32)
+                    self._cache[key] = cached
+                self._cache.move_to_end(key)
+                rows.append(cached)
+            while len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def similarities(self, query_vector: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
+        """Cosine of the question to each sentence (vectors are unit length)."""
+        if not sentences:
+            return np.zeros(0)
+        return np.asarray(self.of(sentences) @ query_vector.astype(np.float32), dtype=np.float64)
+
+
+class SentenceReranker:
+    """Adds the standardized best-sentence similarity to the first ``depth`` hits' scores."""
+
+    def __init__(self, vectors: SentenceVectors, depth: int = 15, weight: float = 0.35) -> None:
+        self.vectors = vectors
+        self.depth = depth
+        self.weight = weight
+
+    def best_sentence_scores(self, query_vector: np.ndarray, hits: Sequence[Hit]) -> np.ndarray:
+        """For each hit, the cosine of its best-matching sentence to the question."""
+        per_hit = [chunk_sentences(h.chunk) for h in hits]
+        flat = [s for sentences in per_hit for s in sentences]
+        scores = self.vectors.similarities(query_vector, flat)
+        best, start = [], 0
+        for sentences in per_hit:
+            best.append(float(scores[start : start + len(sentences)].max()))
+            start += len(sentences)
+        return np.asarray(best)
+
+    def rerank(self, hits: Sequence[Hit], query_vector: np.ndarray) -> list[Hit]:
+        """The hits with the head re-scored and re-ordered; the tail keeps its order after it."""
+        if self.depth < 2 or self.weight == 0 or len(hits) < 2:
+            return list(hits)
+        head, tail = list(hits[: self.depth]), list(hits[self.depth :])
+        best = self.best_sentence_scores(query_vector, head)
+        bonus = self.weight * _zscores(best)
+        rescored = [replace(h, score=h.score + float(b)) for h, b in zip(head, bonus, strict=True)]
+        rescored.sort(key=lambda h: -h.score)
+        return rescored + tail

@@ -1,0 +1,95 @@
+"""The sentence reranker: best-sentence scoring, head-only re-ordering, the vector cache."""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.embedding import HashingEmbedder
+from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
+from assistant.types import Chunk, DocumentKind, Hit
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing fake, counting how many passages it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(dimensions=512)
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        self.embedded.extend(texts)
+        return super().embed_passages(texts)
+
+
+def _hit(cid: str, text: str, score: float) -> Hit:
+    chunk = Chunk(cid, "law.md", "法", DocumentKind.LAW, text, text, 0, article="第一条")
+    return Hit(chunk, score)
+
+
+def test_chunk_sentences_drop_fragments_but_never_return_nothing() -> None:
+    chunk = _hit("a", "削除\n報告書を遅滞なく提出しなければならない。", 0.0).chunk
+    assert chunk_sentences(chunk) == ["報告書を遅滞なく提出しなければならない。"]
+    assert chunk_sentences(_hit("b", "削除", 0.0).chunk) == ["削除"]
+
+
+def test_the_passage_whose_best_sentence_matches_rises_and_the_tail_keeps_its_order() -> None:
+    embedder = CountingEmbedder()
+    reranker = SentenceReranker(SentenceVectors(embedder), depth=3, weight=2.0)
+    question = "報告書の提出期限"
+    hits = [
+        _hit("a", "主務大臣は必要な措置を講ずる。国は予算の範囲内で補助する。", 1.0),
+        _hit("b", "この法律は公布の日から施行する。", 0.9),
+        _hit("c", "無関係な規定である。報告書の提出期限は翌月末日とする。", 0.8),
+        _hit("d", "報告書の提出期限", 0.1),  # below the depth: stays last whatever it says
+    ]
+    vector = np.asarray(embedder.embed_query(question))
+    ranked = reranker.rerank(hits, vector)
+    assert ranked[0].chunk.chunk_id == "c"
+    assert ranked[-1].chunk.chunk_id == "d"
+    assert sorted(h.chunk.chunk_id for h in ranked) == ["a", "b", "c", "d"]
+
+
+def test_zero_weight_or_depth_leaves_the_ranking_alone() -> None:
+    embedder = CountingEmbedder()
+    hits = [_hit("a", "一つ目の文。", 1.0), _hit("b", "二つ目の文。", 0.5)]
+    vector = np.asarray(embedder.embed_query("二つ目"))
+    for reranker in (
+        SentenceReranker(SentenceVectors(embedder), depth=0, weight=1.0),
+        SentenceReranker(SentenceVectors(embedder), depth=10, weight=0.0),
+    ):
+        assert reranker.rerank(hits, vector) == hits
+    assert embedder.embedded == []
+
+
+def test_each_sentence_is_embedded_once_and_normalized_text_shares_the_entry() -> None:
+    embedder = CountingEmbedder()
+    vectors = SentenceVectors(embedder)
+    first = vectors.of(["報告書を提出する。", "期限は三月以内とする。"])
+    again = vectors.of(["期限は三月以内とする。", "報告書を提出する。"])
+    assert embedder.embedded == ["報告書を提出する。", "期限は三月以内とする。"]
+    assert np.allclose(first[0], again[1]) and np.allclose(first[1], again[0])
+    vectors.of(["ＡＢＣ条約の報告。"])  # full-width letters: cached under the NFKC form
+    vectors.of(["ABC条約の報告。"])
+    assert embedder.embedded[-1] == "ABC条約の報告。" and len(embedder.embedded) == 3
+
+
+def test_the_cache_forgets_the_least_recently_used_sentence_past_its_capacity() -> None:
+    embedder = CountingEmbedder()
+    vectors = SentenceVectors(embedder, capacity=2)
+    vectors.of(["一つ目の文。", "二つ目の文。"])
+    vectors.of(["一つ目の文。"])  # now the most recently used
+    vectors.of(["三つ目の文。"])  # evicts 二つ目
+    assert len(vectors) == 2
+    vectors.of(["一つ目の文。"])
+    vectors.of(["二つ目の文。"])
+    assert embedder.embedded.count("一つ目の文。") == 1
+    assert embedder.embedded.count("二つ目の文。") == 2
+
+
+def test_similarities_are_cosines_of_unit_vectors() -> None:
+    embedder = CountingEmbedder()
+    vectors = SentenceVectors(embedder)
+    query = np.asarray(embedder.embed_passages(["報告書を提出する。"])[0])
+    sims = vectors.similarities(query, ["報告書を提出する。", "全く別の内容です。"])
+    assert sims[0] == np.float64(sims.max()) and abs(sims[0] - 1.0) < 1e-5
+    assert vectors.similarities(query, []).shape == (0,)
