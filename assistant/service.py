@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from assistant.index import ChromaStore, ManifestEntry
 from assistant.indexer import Indexer, IngestReport
 from assistant.japanese import is_english, kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, TokenStore
-from assistant.rerank import SentenceReranker, SentenceVectors
+from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
 from assistant.retrieval import Retriever
 from assistant.terms import load_terms
 from assistant.types import Answer, Hit, SearchFilter
@@ -71,8 +72,26 @@ class Assistant:
         return self._terms.expand(text) if is_english(text) else text
 
     def warm_up(self) -> None:
-        """Load the embedding model now, so that the first question is answered at full speed."""
+        """Load the model and embed every indexed sentence, so questions run at full speed.
+
+        The sentence reranker and the answerer need a vector for each sentence of the passages
+        they look at; computed lazily, a question over unseen passages embeds up to a hundred
+        sentences (about a second). Serving embeds them all once at start-up instead (about a
+        minute for the shipped corpus); documents ingested later are embedded as they are asked.
+        """
         self.embedder.embed_query("warm-up")
+        if self.settings.rerank_depth == 0 and self.settings.answer_semantic_weight == 0:
+            return
+        snapshot = self.retriever.snapshot
+        sentences = [s for chunk in snapshot.chunks.values() for s in chunk_sentences(chunk)]
+        started = time.perf_counter()
+        for start in range(0, len(sentences), 64):
+            self.sentence_vectors.of(sentences[start : start + 64])
+        log.info(
+            "embedded %d sentences in %.0f s",
+            len(self.sentence_vectors),
+            time.perf_counter() - started,
+        )
 
     def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
         """Index files and folders, then make the result searchable at once."""

@@ -97,7 +97,7 @@ def test_bad_questions(real_assistant: Any) -> None:
 def test_the_sentence_reranker_lifts_the_passage_whose_sentence_answers_a_paraphrase(
     real_assistant: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """"船の部品" shares no word with "船舶用機関、航海用具及び推進器"; its meaning does."""
+    """The words 船の部品 are not in 船舶用機関、航海用具及び推進器; the meaning is."""
     question = "船の部品はどこまでが特定重要物資に含まれますか？"
 
     def rank() -> int:
