@@ -54,6 +54,9 @@ class SentenceVectors:
     def __len__(self) -> int:
         return len(self._cache)
 
+    def __contains__(self, sentence: object) -> bool:
+        return isinstance(sentence, str) and normalize(sentence) in self._cache
+
     def of(self, sentences: Sequence[str]) -> np.ndarray:
         """A (len(sentences), dim) matrix; only sentences not seen before are embedded."""
         keys = [normalize(s) for s in sentences]

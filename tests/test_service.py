@@ -111,3 +111,18 @@ def test_the_sentence_reranker_lifts_the_passage_whose_sentence_answers_a_paraph
     assert rank() == with_reranker and len(real_assistant.sentence_vectors) == cached
     monkeypatch.setattr(real_assistant.retriever.reranker, "weight", 0.0)
     assert with_reranker <= 5 < rank()
+
+
+def test_warm_up_embeds_every_indexed_sentence_so_questions_embed_none(
+    real_assistant: Any,
+) -> None:
+    from assistant.rerank import chunk_sentences
+
+    real_assistant.warm_up()
+    chunks = real_assistant.retriever.snapshot.chunks.values()
+    sentences = {s for chunk in chunks for s in chunk_sentences(chunk)}
+    assert len(sentences) > 1000
+    assert all(s in real_assistant.sentence_vectors for s in sentences)
+    cached = len(real_assistant.sentence_vectors)
+    real_assistant.search("認定を受けた計画を変更したいときの手続は？")
+    assert len(real_assistant.sentence_vectors) == cached
