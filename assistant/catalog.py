@@ -36,6 +36,7 @@ class CatalogEntry:
     supersedes: str = ""
     superseded_by: str = ""
     aliases: tuple[str, ...] = ()
+    implements: str = ""  # the law (file) whose "法第N条" this order or ordinance carries out
 
     @property
     def name(self) -> str:
@@ -52,6 +53,11 @@ class Catalog:
     def get(self, file_name: str) -> CatalogEntry | None:
         """The entry for a file name, if the catalog lists it."""
         return next((e for e in self.entries if e.name == file_name), None)
+
+    def law_implemented_by(self, file_name: str) -> str | None:
+        """The file name of the law that an order or ordinance calls 法, if recorded."""
+        entry = self.get(file_name)
+        return Path(entry.implements).name if entry and entry.implements else None
 
     def sources_named_in(self, text: str) -> set[str]:
         """File names of documents a question names by title or alias (外為法, 施行令, ...).

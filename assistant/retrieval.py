@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -31,7 +32,7 @@ from assistant.index import ChromaStore, ManifestEntry
 from assistant.japanese import kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
 from assistant.rerank import SentenceReranker
-from assistant.types import Chunk, Hit, SearchFilter
+from assistant.types import Chunk, DocumentKind, Hit, SearchFilter
 
 # Weights of the standardized scores: dense (e5), BM25 on SudachiPy words, BM25 on character
 # bigrams. Chosen on every third JSQuAD question; the domain evaluation checks they carry over.
@@ -43,6 +44,14 @@ BIGRAM_WEIGHT = 0.2
 # どんな…"): such a provision answers the question, however many passages merely use X.
 NAMED_SOURCE_BOOST = 1.0
 DEFINITION_BOOST = 1.0
+# "法第七十九条" (also "及び法第…") in an order or ordinance, not "特許法第三十八条", which is
+# another law's article.
+_CITES_LAW_ARTICLE = re.compile(
+    r"(?<![一-龥ァ-ヶ々])法(第[〇一二三四五六七八九十百千]+条(?:の[〇一二三四五六七八九十百千]+)*)"
+)
+_DELEGATES = re.compile(r"(?:政令|省令|命令)で定め")
+# How many of the top law passages may bring in the provision that fills in their detail.
+DELEGATION_PARENTS = 2
 # A question never takes this long; past it an ingest stops waiting for one to finish.
 _SWAP_WAIT_S = 30.0
 log = logging.getLogger(__name__)
@@ -61,9 +70,15 @@ class Snapshot:
     chunks: dict[str, Chunk]
     keyword: KeywordIndex
     positions: dict[str, int]
+    delegations: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, store: ChromaStore, tokens: TokenStore) -> Snapshot:
+    def load(
+        cls,
+        store: ChromaStore,
+        tokens: TokenStore,
+        law_implemented_by: Callable[[str], str | None] | None = None,
+    ) -> Snapshot:
         """Read the manifest and its chunks from Chroma and build the keyword index."""
         manifest = store.manifest()
         ids = [cid for entry in manifest.values() for cid in entry.chunk_ids]
@@ -74,7 +89,30 @@ class Snapshot:
         }
         live = [cid for cid in ids if cid in chunks]
         keyword = tokens.build_index((cid, chunks[cid].search_text) for cid in live)
-        return cls(manifest, chunks, keyword, {cid: i for i, cid in enumerate(live)})
+        positions = {cid: i for i, cid in enumerate(live)}
+        links = delegation_links([chunks[cid] for cid in live], law_implemented_by)
+        return cls(manifest, chunks, keyword, positions, links)
+
+
+def delegation_links(
+    chunks: Sequence[Chunk], law_implemented_by: Callable[[str], str | None] | None
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(law file, 第N条) -> chunks of its orders and ordinances that cite 法第N条.
+
+    A law leaves details to 政令 and 省令 ("政令で定める額の手数料"); the figure a firm asks
+    for ("二万五千円") sits in the order, in a provision that shares almost no words with the
+    question but names the law article it carries out ("法第七十九条第五項の政令で定める額は").
+    """
+    if law_implemented_by is None:
+        return {}
+    links: dict[tuple[str, str], list[str]] = {}
+    for chunk in chunks:
+        law = law_implemented_by(chunk.source)
+        if not law:
+            continue
+        for article in dict.fromkeys(_CITES_LAW_ARTICLE.findall(chunk.search_text)):
+            links.setdefault((law, article), []).append(chunk.chunk_id)
+    return {key: tuple(ids) for key, ids in links.items()}
 
 
 class SnapshotGate:
@@ -158,6 +196,7 @@ class Retriever:
         named_sources: Callable[[str], set[str]] | None = None,
         keyword_query: Callable[[str], str] | None = None,
         reranker: SentenceReranker | None = None,
+        law_implemented_by: Callable[[str], str | None] | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
@@ -167,8 +206,9 @@ class Retriever:
         self._named_sources = named_sources or (lambda _text: set())
         self._keyword_query = keyword_query or (lambda text: text)
         self.reranker = reranker
+        self._law_implemented_by = law_implemented_by
         self._lock = threading.Lock()
-        self.gate = SnapshotGate(Snapshot.load(store, tokens))
+        self.gate = SnapshotGate(Snapshot.load(store, tokens, law_implemented_by))
 
     @property
     def snapshot(self) -> Snapshot:
@@ -182,7 +222,7 @@ class Retriever:
         the old snapshot showed can be deleted safely (the indexer does so right after).
         """
         with self._lock:
-            self.gate.swap(Snapshot.load(self._store, self._tokens))
+            self.gate.swap(Snapshot.load(self._store, self._tokens, self._law_implemented_by))
 
     def reading(self) -> AbstractContextManager[Snapshot]:
         """Pin the current snapshot for this thread (``with retriever.reading():``).
@@ -242,7 +282,47 @@ class Retriever:
             hits = self._prefer(hits, text)
             if self.reranker is not None:
                 hits = self.reranker.rerank(hits, vector)
+            hits = self._with_delegated(snapshot, hits, vector, search_filter)
         return hits[:k]
+
+    def _with_delegated(
+        self,
+        snapshot: Snapshot,
+        hits: list[Hit],
+        vector: np.ndarray,
+        search_filter: SearchFilter,
+    ) -> list[Hit]:
+        """Place, right after a top law passage that leaves a detail to 政令/省令, the closest
+        provision of its orders that cites that article (see ``delegation_links``)."""
+        ranked = list(hits)
+        for parent in hits[:DELEGATION_PARENTS]:
+            chunk = parent.chunk
+            if chunk.kind != DocumentKind.LAW or not _DELEGATES.search(chunk.search_text):
+                continue
+            ids = [
+                cid
+                for cid in snapshot.delegations.get((chunk.source, chunk.article), ())
+                if cid in snapshot.chunks
+                and self._allowed(snapshot, snapshot.chunks[cid], search_filter)
+            ]
+            if not ids:
+                continue
+            stored = self._store.embeddings_of(ids)
+            scored = {cid: float(np.dot(vector, np.asarray(v))) for cid, v in stored.items()}
+            best = max(scored, key=lambda cid: scored[cid])
+            at = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == chunk.chunk_id)
+            if any(h.chunk.chunk_id == best for h in ranked[: at + 2]):
+                continue  # already right there or above
+            old = next((h for h in ranked if h.chunk.chunk_id == best), None)
+            ranked = [h for h in ranked if h.chunk.chunk_id != best]
+            linked = Hit(
+                chunk=snapshot.chunks[best],
+                score=parent.score,
+                dense_score=scored[best],
+                keyword_score=old.keyword_score if old else None,
+            )
+            ranked.insert(at + 1, linked)
+        return ranked
 
     def _prefer(self, hits: list[Hit], text: str) -> list[Hit]:
         """Boost passages of documents the question names, and passages defining its term."""

@@ -61,6 +61,7 @@ class Assistant:
             self.catalog.sources_named_in,
             self._keyword_query,
             SentenceReranker(self.sentence_vectors, settings.rerank_depth, settings.rerank_weight),
+            self.catalog.law_implemented_by,
         )
         self._indexer = Indexer(
             settings, self._store, self.embedder, self.catalog, publish=self.retriever.refresh

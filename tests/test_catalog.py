@@ -41,3 +41,19 @@ def test_kind_is_guessed_from_the_title() -> None:
     assert guess_kind("何とかに関する省令", ".md") == DocumentKind.ORDINANCE
     assert guess_kind("何とかに関する法律", ".md") == DocumentKind.LAW
     assert guess_kind("事前報告ガイドライン", ".pdf") == DocumentKind.GUIDANCE
+
+
+def test_orders_and_ordinances_name_the_law_they_carry_out() -> None:
+    catalog = load_catalog(CORPUS)
+    act = "504AC0000000043_keizai-anzen-hosho-suishinho.md"
+    assert catalog.law_implemented_by("504CO0000000394_suishinho-sekorei.md") == act
+    assert catalog.law_implemented_by("355CO0000000260_gaikoku-kawase-rei.md") == (
+        "324AC0000000228_gaitameho.md"
+    )
+    for entry in catalog.entries:
+        implemented = catalog.law_implemented_by(entry.name)
+        if entry.kind in (DocumentKind.LAW, DocumentKind.ARTICLE):
+            assert implemented is None
+        else:
+            law = catalog.get(implemented or "")
+            assert law is not None and law.kind == DocumentKind.LAW, entry.name
