@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.japanese import normalize, split_sentences
+from assistant.scores import zscores
 from assistant.types import Chunk, Hit
 
 # Sentences shorter than this (item numbers, "削除") say nothing a question could match.
@@ -33,13 +34,6 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
     """The normalized sentences of a chunk that are worth scoring (the chunk itself if none)."""
     sentences = [s for s in split_sentences(chunk.search_text) if len(s) >= MIN_SENTENCE_CHARS]
     return sentences or [chunk.search_text]
-
-
-def _zscores(values: np.ndarray) -> np.ndarray:
-    std = float(values.std())
-    if std < 1e-9:
-        return np.zeros_like(values)
-    return (values - float(values.mean())) / std
 
 
 class SentenceVectors:
@@ -58,26 +52,28 @@ class SentenceVectors:
         return isinstance(sentence, str) and normalize(sentence) in self._cache
 
     def of(self, sentences: Sequence[str]) -> np.ndarray:
-        """A (len(sentences), dim) matrix; only sentences not seen before are embedded."""
+        """A (len(sentences), dim) matrix; only sentences not seen before are embedded.
+
+        Vectors found in the cache are copied out under the lock and the rest embedded outside
+        it, so a concurrent question evicting entries meanwhile cannot leave a row missing.
+        """
         keys = [normalize(s) for s in sentences]
         with self._lock:
-            todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+            found = {k: self._cache[k] for k in keys if k in self._cache}
+        todo = [k for k in dict.fromkeys(keys) if k not in found]
         if todo:
             fresh = self._embedder.embed_passages(todo)
-            with self._lock:
-                for key, vector in zip(todo, fresh, strict=True):
-                    self._cache[key] = np.asarray(vector, dtype=np.float32)
+            found.update(
+                (key, np.asarray(vector, dtype=np.float32))
+                for key, vector in zip(todo, fresh, strict=True)
+            )
         with self._lock:
-            rows: list[np.ndarray] = []
             for key in keys:
-                cached = self._cache.get(key)
-                if cached is None:  # evicted by a concurrent question meanwhile: embed again
-                    cached = np.asarray(self._embedder.embed_passages([key])[0], np.float32)
-                    self._cache[key] = cached
+                self._cache[key] = found[key]
                 self._cache.move_to_end(key)
-                rows.append(cached)
             while len(self._cache) > self._capacity:
                 self._cache.popitem(last=False)
+        rows = [found[k] for k in keys]
         return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     def similarities(self, query_vector: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
@@ -106,13 +102,18 @@ class SentenceReranker:
             start += len(sentences)
         return np.asarray(best)
 
+    @property
+    def enabled(self) -> bool:
+        """Whether reranking can change anything (a depth of 0 or 1, or weight 0, turns it off)."""
+        return self.depth >= 2 and self.weight != 0
+
     def rerank(self, hits: Sequence[Hit], query_vector: np.ndarray) -> list[Hit]:
         """The hits with the head re-scored and re-ordered; the tail keeps its order after it."""
-        if self.depth < 2 or self.weight == 0 or len(hits) < 2:
+        if not self.enabled or len(hits) < 2:
             return list(hits)
         head, tail = list(hits[: self.depth]), list(hits[self.depth :])
         best = self.best_sentence_scores(query_vector, head)
-        bonus = self.weight * _zscores(best)
+        bonus = self.weight * zscores(best)
         rescored = [replace(h, score=h.score + float(b)) for h, b in zip(head, bonus, strict=True)]
         rescored.sort(key=lambda h: -h.score)
         return rescored + tail

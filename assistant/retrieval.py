@@ -32,6 +32,7 @@ from assistant.index import ChromaStore, ManifestEntry
 from assistant.japanese import kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
 from assistant.rerank import SentenceReranker
+from assistant.scores import zscores
 from assistant.types import Chunk, DocumentKind, Hit, SearchFilter
 
 # Weights of the standardized scores: dense (e5), BM25 on SudachiPy words, BM25 on character
@@ -176,13 +177,6 @@ def _pinned(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _zscores(values: np.ndarray) -> np.ndarray:
-    std = float(values.std())
-    if std < 1e-9:
-        return np.zeros_like(values)
-    return (values - float(values.mean())) / std
-
-
 class Retriever:
     """Hybrid search over the committed index."""
 
@@ -307,8 +301,7 @@ class Retriever:
             ]
             if not ids:
                 continue
-            stored = self._store.embeddings_of(ids)
-            scored = {cid: float(np.dot(vector, np.asarray(v))) for cid, v in stored.items()}
+            scored = self._stored_similarities(ids, vector)
             best = max(scored, key=lambda cid: scored[cid])
             at = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == chunk.chunk_id)
             if any(h.chunk.chunk_id == best for h in ranked[: at + 2]):
@@ -364,6 +357,11 @@ class Retriever:
             if self._allowed(snapshot, snapshot.chunks.get(chunk.chunk_id, chunk), search_filter)
         }
 
+    def _stored_similarities(self, ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine of the question to chunks outside the ANN results, from their stored vectors."""
+        stored = self._store.embeddings_of(ids)
+        return {cid: float(np.dot(vector, np.asarray(v))) for cid, v in stored.items()}
+
     def _fuse(
         self,
         snapshot: Snapshot,
@@ -374,9 +372,7 @@ class Retriever:
         mode: str,
     ) -> list[Hit]:
         if mode == "hybrid":
-            missing = [cid for cid in ids if cid not in dense]
-            for cid, stored in self._store.embeddings_of(missing).items():
-                dense[cid] = float(np.dot(vector, np.asarray(stored)))
+            dense.update(self._stored_similarities([c for c in ids if c not in dense], vector))
         d = np.asarray([dense.get(cid, 0.0) for cid in ids], dtype=np.float64)
         rows = [snapshot.positions[cid] for cid in ids]
         kw = np.asarray(lexical[0][rows], dtype=np.float64)
@@ -387,9 +383,9 @@ class Retriever:
         else:
             bigram = np.asarray(lexical[1][rows], dtype=np.float64)
             fused = (
-                DENSE_WEIGHT * _zscores(d)
-                + KEYWORD_WEIGHT * _zscores(kw)
-                + BIGRAM_WEIGHT * _zscores(bigram)
+                DENSE_WEIGHT * zscores(d)
+                + KEYWORD_WEIGHT * zscores(kw)
+                + BIGRAM_WEIGHT * zscores(bigram)
             )
         order = np.argsort(-fused, kind="stable")
         return [

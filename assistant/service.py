@@ -81,8 +81,9 @@ class Assistant:
         minute for the shipped corpus); documents ingested later are embedded as they are asked.
         """
         self.embedder.embed_query("warm-up")
-        if self.settings.rerank_depth == 0 and self.settings.answer_semantic_weight == 0:
-            return
+        reranker = self.retriever.reranker
+        if not (reranker and reranker.enabled) and self.settings.answer_semantic_weight == 0:
+            return  # nothing would use the sentence vectors
         snapshot = self.retriever.snapshot
         sentences = [s for chunk in snapshot.chunks.values() for s in chunk_sentences(chunk)]
         started = time.perf_counter()

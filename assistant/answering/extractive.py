@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.answering.confidence import content_tokens
 from assistant.japanese import split_sentences
+from assistant.scores import zscores
 from assistant.types import AnswerSentence, Chunk, Citation, Hit
 
 _LIST_INTRODUCERS = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり")
@@ -60,10 +61,7 @@ def candidate_sentences(
     ]
     semantic = np.zeros(len(found))
     if similarity is not None and semantic_weight and len(found) > 1:
-        cosines = similarity([sentence for sentence, _, _ in found])
-        std = float(cosines.std())
-        if std > 1e-9:
-            semantic = semantic_weight * (cosines - float(cosines.mean())) / std
+        semantic = semantic_weight * zscores(similarity([sentence for sentence, _, _ in found]))
     scored: list[ScoredSentence] = []
     for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
         tokens = set(tokenize(sentence))
