@@ -53,6 +53,10 @@ _CITES_LAW_ARTICLE = re.compile(
 _DELEGATES = re.compile(r"(?:政令|省令|命令)で定め")
 # How many of the top law passages may bring in the provision that fills in their detail.
 DELEGATION_PARENTS = 2
+# How many provisions each may bring in: one article often leaves two details to one order
+# (法第六十六条第一項: the 要件 of an invention and the 期間 for sending it on), and a single
+# link then brings in whichever is closer to the question's wording, not to what it asks.
+DELEGATION_LINKS = 2
 # A question never takes this long; past it an ingest stops waiting for one to finish.
 _SWAP_WAIT_S = 30.0
 log = logging.getLogger(__name__)
@@ -287,7 +291,7 @@ class Retriever:
         search_filter: SearchFilter,
     ) -> list[Hit]:
         """Place, right after a top law passage that leaves a detail to 政令/省令, the closest
-        provision of its orders that cites that article (see ``delegation_links``)."""
+        provisions of its orders that cite that article (see ``delegation_links``)."""
         ranked = list(hits)
         for parent in hits[:DELEGATION_PARENTS]:
             chunk = parent.chunk
@@ -302,19 +306,22 @@ class Retriever:
             if not ids:
                 continue
             scored = self._stored_similarities(ids, vector)
-            best = max(scored, key=lambda cid: scored[cid])
             at = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == chunk.chunk_id)
-            if any(h.chunk.chunk_id == best for h in ranked[: at + 2]):
-                continue  # already right there or above
-            old = next((h for h in ranked if h.chunk.chunk_id == best), None)
-            ranked = [h for h in ranked if h.chunk.chunk_id != best]
-            linked = Hit(
-                chunk=snapshot.chunks[best],
-                score=parent.score,
-                dense_score=scored[best],
-                keyword_score=old.keyword_score if old else None,
-            )
-            ranked.insert(at + 1, linked)
+            place = at + 1
+            for best in sorted(scored, key=lambda cid: -scored[cid])[:DELEGATION_LINKS]:
+                where = next((i for i, h in enumerate(ranked) if h.chunk.chunk_id == best), None)
+                if where is not None and where <= place:
+                    place += where == place  # already right there (or above): keep it
+                    continue
+                old = ranked.pop(where) if where is not None else None
+                linked = Hit(
+                    chunk=snapshot.chunks[best],
+                    score=parent.score,
+                    dense_score=scored[best],
+                    keyword_score=old.keyword_score if old else None,
+                )
+                ranked.insert(place, linked)
+                place += 1
         return ranked
 
     def _prefer(self, hits: list[Hit], text: str) -> list[Hit]:

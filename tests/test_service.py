@@ -126,3 +126,28 @@ def test_warm_up_embeds_every_indexed_sentence_so_questions_embed_none(
     cached = len(real_assistant.sentence_vectors)
     real_assistant.search("認定を受けた計画を変更したいときの手続は？")
     assert len(real_assistant.sentence_vectors) == cached
+
+
+@pytest.mark.parametrize(
+    ("question", "provision"),
+    [
+        (  # the law says 政令で定める額の手数料; the figure is in the order
+            "外国出願の禁止の例外の許可を申請するときの手数料はいくらですか？",
+            "法第七十九条第五項の政令で定める額",
+        ),
+        (  # 第六十六条 leaves both the 要件 and the 期間 to the order; the 期間 is asked
+            "特許出願を内閣総理大臣に送付する期間は政令で何か月と定められていますか？",
+            "法第六十六条第一項の政令で定める期間",
+        ),
+    ],
+)
+def test_a_law_passage_that_leaves_a_detail_to_the_order_brings_in_the_provision(
+    real_assistant: Any, question: str, provision: str
+) -> None:
+    hits = real_assistant.search(question, k=5)
+    texts = [h.chunk.search_text for h in hits]
+    linked = next(i for i, text in enumerate(texts) if provision in text)
+    assert any(
+        h.chunk.kind == DocumentKind.LAW and h.chunk.source.endswith("suishinho.md")
+        for h in hits[:linked]
+    )
