@@ -17,7 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering.abstain import ANSWER_TYPE_JA, abstention
-from assistant.answering.answerability import missing_answer_type, missing_article, missing_names
+from assistant.answering.answerability import (
+    answer_cues,
+    missing_answer_type,
+    missing_article,
+    missing_names,
+)
 from assistant.answering.confidence import Evidence, measure_evidence
 from assistant.answering.extractive import candidate_sentences, format_answer, select_sentences
 from assistant.answering.versions import version_notes
@@ -222,6 +227,7 @@ class Assistant:
             keyword.idf,
             similarity=lambda texts: self.sentence_vectors.similarities(query_vector, texts),
             semantic_weight=self.settings.answer_semantic_weight,
+            cues=answer_cues(query),
         )
         sentences, citations = select_sentences(
             hits, scored, self.settings.answer_sentences, asks_for_definition(question)

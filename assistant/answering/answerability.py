@@ -73,6 +73,33 @@ ANSWER_TYPES = (
         re.compile(rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日)"),
     ),
 )
+# What the answer to a question of each kind states, for choosing sentences (not for abstaining:
+# these are broader than ANSWER_TYPES). "いつまでに" is answered by 遅滞なく or 三月以内,
+# "罰則は" by 罰金, "いくら" by an amount in 円.
+ANSWER_CUES = (
+    (
+        re.compile(
+            r"いつ|期限|締切|締め切|目安|どのくらいの(?:期間|間)|どれくらい|"
+            r"何\s*(?:か月|ヶ月|カ月|箇月|年|日)|\bwhen\b|how long|how soon|deadline|within",
+            re.I,
+        ),
+        re.compile(
+            rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日|週間)|以内|遅滞なく|直ちに|までに|から起算"
+        ),
+    ),
+    (
+        re.compile(r"いくら|金額|手数料|費用の額|how much|\bfees?\b", re.I),
+        re.compile(rf"{_NUM}+\s*円"),
+    ),
+    (
+        re.compile(r"罰則|罰せ|処罰|罰金|penalt|punish", re.I),
+        re.compile(r"拘禁刑|懲役|罰金|過料|科料"),
+    ),
+    (
+        re.compile(r"何\s*(?:パーセント|%)|補助率|助成率|割合|\brate\b|percent", re.I),
+        re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}"),
+    ),
+)
 _ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
 _ASKS_ARTICLE_TEXT = re.compile(
     r"条文|何と書かれ|何と規定|規定の内容|wording|text of article", re.I
@@ -87,6 +114,12 @@ def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
         if answer_type.asked.search(text) and not answer_type.present.search(answer):
             return answer_type.label
     return None
+
+
+def answer_cues(question: str) -> tuple[re.Pattern[str], ...]:
+    """Patterns for what a sentence answering this question would state (see ANSWER_CUES)."""
+    text = normalize(question)
+    return tuple(present for asked, present in ANSWER_CUES if asked.search(text))
 
 
 def missing_names(proper_nouns: Sequence[str], hit_tokens: Sequence[set[str]]) -> list[str]:

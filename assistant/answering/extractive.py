@@ -3,27 +3,35 @@
 It needs no LLM, and every sentence it shows is a verbatim sentence of the chunk it cites, so
 an answer can be wrong only by choosing the wrong passage, never by inventing text. Sentences
 are scored by the idf-weighted share of the question's content words they contain, plus a prior
-for the passage's rank. When a chosen sentence introduces a list (次に掲げる…), the list items
-that follow it are included, because in law text the items are the answer.
+for the passage's rank, plus a bonus when the sentence states what kind of thing the question
+asks for (a period for "いつまでに", a fine for "罰則は"). The best sentence of each of the two
+top passages is kept (often a law and the order that fills in its detail). When a chosen
+sentence introduces a list (次に掲げる…, 次の方法…), the list items that follow it are
+included, because in law text the items are the answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answering.confidence import content_tokens
-from assistant.japanese import split_sentences
+from assistant.japanese import normalize, split_sentences
 from assistant.scores import zscores
 from assistant.types import AnswerSentence, Chunk, Citation, Hit
 
-_LIST_INTRODUCERS = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり")
+_LIST_INTRODUCER = re.compile(r"次(?:の|に)|以下の(?:とおり|各号)")
 _MAX_LIST_ITEMS = 16
 _MIN_SENTENCE_CHARS = 6
 _RANK_PRIOR = (0.30, 0.18, 0.10, 0.05, 0.0)
 BARE_ITEM_WEIGHT = 0.7
+# Added when a sentence states what the question asks for (as much as the top passage's prior).
+CUE_BONUS = 0.3
+# The best sentence of each of this many top passages is kept when it clears the floor.
+DIVERSE_PASSAGES = 2
 
 
 @dataclass(frozen=True)
@@ -44,12 +52,15 @@ def candidate_sentences(
     passages: int = 3,
     similarity: Callable[[Sequence[str]], np.ndarray] | None = None,
     semantic_weight: float = 0.0,
+    cues: Sequence[re.Pattern[str]] = (),
 ) -> list[ScoredSentence]:
     """Every sentence of the top passages, scored against the question.
 
     ``similarity`` (the e5 cosine of the question to each sentence), when given, adds its
     standardized value times ``semantic_weight``: a paraphrased question shares few words with
     the sentence that answers it ("いつまでに" / "遅滞なく"), but its meaning is close.
+    ``cues`` (see ``answerability.answer_cues``) add CUE_BONUS to a sentence that matches one:
+    a question about a deadline is answered by the sentence that states a period.
     """
     words = content_tokens(question_tokens)
     total = sum(idf(w) for w in words) or 1.0
@@ -67,9 +78,11 @@ def candidate_sentences(
         tokens = set(tokenize(sentence))
         coverage = sum(idf(w) for w in words if w in tokens) / total
         prior = _RANK_PRIOR[min(rank, len(_RANK_PRIOR) - 1)]
+        plain = normalize(sentence)
+        cue = CUE_BONUS if any(pattern.search(plain) for pattern in cues) else 0.0
         # A bare list item (no 。) means little without the sentence that introduces it.
         weight = 1.0 if sentence.endswith("。") else BARE_ITEM_WEIGHT
-        score = (coverage + prior + float(meaning)) * weight
+        score = (coverage + prior + float(meaning) + cue) * weight
         scored.append(ScoredSentence(sentence, rank, index, score))
     return scored
 
@@ -77,7 +90,7 @@ def candidate_sentences(
 def list_items_after(chunk: Chunk, index: int) -> list[str]:
     """The item lines that follow sentence ``index`` when it introduces a list."""
     sentences = split_sentences(chunk.text)
-    if not any(marker in sentences[index] for marker in _LIST_INTRODUCERS):
+    if not _LIST_INTRODUCER.search(sentences[index]):
         return []
     items: list[str] = []
     for sentence in sentences[index + 1 :]:
@@ -110,17 +123,30 @@ def select_sentences(
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Pick the best sentences (in reading order) and number the passages they cite.
 
-    With ``follow_best`` (a definition question) the sentence after the best one is kept too.
+    The best sentence of each of the top DIVERSE_PASSAGES passages comes first, then the best
+    of the rest, up to ``limit``; none scoring under half the best. Without the first rule three
+    sentences of the top passage crowd out the one sentence of the second that answers (the
+    order's "三月以内" under the law's "報告を求めることができる"). With ``follow_best`` (a
+    definition question) the sentence after the best one is kept too.
     """
     unique: dict[str, ScoredSentence] = {}
     for candidate in sorted(scored, key=lambda s: -s.score):
         unique.setdefault(candidate.text, candidate)  # overlapping chunks repeat sentences
-    best = list(unique.values())[:limit]
-    if not best:
+    ranked = list(unique.values())
+    if not ranked:
         return (), ()
-    floor = best[0].score * 0.5
-    kept = [s for s in best if s.score >= floor]
-    follower = following_sentence(hits, best[0]) if follow_best else None
+    floor = ranked[0].score * 0.5
+    kept = [ranked[0]]
+    for rank in range(DIVERSE_PASSAGES):
+        own = next((s for s in ranked if s.hit_rank == rank), None)
+        if len(kept) < limit and own and own.score >= floor and own not in kept:
+            kept.append(own)
+    for candidate in ranked:
+        if len(kept) >= limit or candidate.score < floor:
+            break
+        if candidate not in kept:
+            kept.append(candidate)
+    follower = following_sentence(hits, ranked[0]) if follow_best else None
     if follower and all(follower.text != s.text for s in kept):
         kept.append(follower)
     chosen = sorted(kept, key=lambda s: (s.hit_rank, s.index))

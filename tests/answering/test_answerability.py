@@ -1,4 +1,9 @@
-from assistant.answering.answerability import missing_answer_type, missing_article, missing_names
+from assistant.answering.answerability import (
+    answer_cues,
+    missing_answer_type,
+    missing_article,
+    missing_names,
+)
 from assistant.types import Chunk, DocumentKind, Hit
 
 
@@ -23,3 +28,16 @@ def test_article_text_needs_that_article() -> None:
     assert missing_article("第7条の条文には何と書かれていますか？", hits) == "第七条"
     assert missing_article("第8条の条文は？", hits) is None
     assert missing_article("第7条に基づく罰則は？", hits) is None
+
+
+def test_answer_cues_name_what_an_answer_of_the_asked_kind_states() -> None:
+    def stated(question: str, sentence: str) -> bool:
+        return any(cue.search(sentence) for cue in answer_cues(question))
+
+    assert stated("報告の締切はいつですか？", "事業年度終了後三月以内に報告する。")
+    assert stated("いつまでに届け出ますか？", "遅滞なく届け出なければならない。")
+    assert stated("When must the report be filed?", "遅滞なく届け出なければならない。")
+    assert stated("虚偽の報告をしたら罰則は？", "五十万円以下の罰金に処する。")
+    assert stated("手数料はいくらですか？", "額は、二万五千円とする。")
+    assert not stated("手数料はいくらですか？", "手数料を納付しなければならない。")
+    assert answer_cues("支援法人にはどんな法人がなれますか？") == ()

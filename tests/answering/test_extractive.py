@@ -88,3 +88,60 @@ def test_meaning_lifts_a_sentence_that_shares_no_words_with_the_question() -> No
         [hit], words, tokenize, lambda _: 1.0, similarity=meaning, semantic_weight=0.0
     )
     assert [s.score for s in unused] == [s.score for s in lexical]
+
+
+def test_any_sentence_naming_what_follows_introduces_a_list() -> None:
+    hit = _hit(
+        "支援法人は、次の方法による場合を除くほか、余裕金を運用してはならない。\n"
+        "国債その他主務大臣の定める有価証券の取得\n銀行への預金\n"
+        "前項の規定は、適用しない。"
+    )
+    assert list_items_after(hit.chunk, 0) == [
+        "国債その他主務大臣の定める有価証券の取得",
+        "銀行への預金",
+    ]
+    assert list_items_after(hit.chunk, 3) == []
+
+
+def test_the_second_passage_keeps_its_best_sentence_against_a_wordier_first() -> None:
+    """The law states who may be asked for a report; the ordinance, second, states by when."""
+    law = _hit("報告を求めることができる。資料を求めることができる。検査させることができる。", "a")
+    ordinance = _hit("事業年度終了後三月以内に報告をしなければならない。", "b", "第九条")
+    scored = [
+        ScoredSentence("報告を求めることができる。", 0, 0, 1.0),
+        ScoredSentence("資料を求めることができる。", 0, 1, 0.9),
+        ScoredSentence("検査させることができる。", 0, 2, 0.8),
+        ScoredSentence("事業年度終了後三月以内に報告をしなければならない。", 1, 0, 0.7),
+    ]
+    sentences, citations = select_sentences([law, ordinance], scored, limit=3)
+    assert [s.text for s in sentences] == [
+        "報告を求めることができる。",
+        "資料を求めることができる。",
+        "事業年度終了後三月以内に報告をしなければならない。",
+    ]
+    assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
+    # ...but not when it is weak: the floor (half the best score) still applies.
+    weak = [
+        *scored[:3],
+        ScoredSentence("事業年度終了後三月以内に報告をしなければならない。", 1, 0, 0.3),
+    ]
+    sentences, citations = select_sentences([law, ordinance], weak, limit=3)
+    assert [c.chunk.chunk_id for c in citations] == ["a"]
+
+
+def test_a_sentence_stating_what_is_asked_for_wins_over_more_shared_words() -> None:
+    from assistant.answering.answerability import answer_cues
+    from assistant.answering.extractive import candidate_sentences
+
+    question = "実施状況の報告はいつまでに出しますか？"
+    hit = _hit(
+        "主務大臣は、実施状況の報告を求めることができる。\n"
+        "事業者は、事業年度終了後三月以内に実施状況を届け出なければならない。"
+    )
+    words = ["実施", "状況", "報告"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+    idf = {"実施": 1.0, "状況": 1.0, "報告": 0.2}.__getitem__
+    plain = candidate_sentences([hit], words, tokenize, idf)
+    cued = candidate_sentences([hit], words, tokenize, idf, cues=answer_cues(question))
+    assert plain[0].score > plain[1].score  # more of the question's words
+    assert cued[1].score > cued[0].score  # but the second states a period
