@@ -56,7 +56,10 @@ DELEGATION_PARENTS = 2
 # How many provisions each may bring in: one article often leaves two details to one order
 # (法第六十六条第一項: the 要件 of an invention and the 期間 for sending it on), and a single
 # link then brings in whichever is closer to the question's wording, not to what it asks.
+# A second provision comes only when it is about as close (within this cosine) as the first:
+# the question may be about either. A clearly weaker one would only push real hits down.
 DELEGATION_LINKS = 2
+DELEGATION_TIE = 0.02
 # A question never takes this long; past it an ingest stops waiting for one to finish.
 _SWAP_WAIT_S = 30.0
 log = logging.getLogger(__name__)
@@ -308,7 +311,8 @@ class Retriever:
             scored = self._stored_similarities(ids, vector)
             at = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == chunk.chunk_id)
             place = at + 1
-            for best in sorted(scored, key=lambda cid: -scored[cid])[:DELEGATION_LINKS]:
+            closest = sorted(scored, key=lambda cid: -scored[cid])[:DELEGATION_LINKS]
+            for best in [c for c in closest if scored[c] >= scored[closest[0]] - DELEGATION_TIE]:
                 where = next((i for i, h in enumerate(ranked) if h.chunk.chunk_id == best), None)
                 if where is not None and where <= place:
                     place += where == place  # already right there (or above): keep it
