@@ -151,3 +151,16 @@ def test_a_law_passage_that_leaves_a_detail_to_the_order_brings_in_the_provision
         h.chunk.kind == DocumentKind.LAW and h.chunk.source.endswith("suishinho.md")
         for h in hits[:linked]
     )
+
+
+def test_a_clearly_weaker_second_order_provision_is_not_brought_in(real_assistant: Any) -> None:
+    """外為法第二十五条の二 is carried out by two provisions of 外国為替令; only 第十八条の三 is
+    close to a question about how long a permit lasts, and 第十八条の二 (税関長) would push the
+    ordinance that answers it ("その許可をした日から六月") out of the quoted top three."""
+    question = "役務取引の許可の有効期間はどのくらいですか？"
+    hits = real_assistant.search(question, k=5)
+    assert "第十八条の二" not in [h.chunk.article for h in hits[:3]]
+    assert any("その許可をした日から六月" in h.chunk.text for h in hits[:3])
+    answer = real_assistant.ask(question)
+    assert not answer.abstained and "六月" in answer.text
+    _assert_grounded(answer)
