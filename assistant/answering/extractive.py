@@ -7,7 +7,8 @@ for the passage's rank, plus a bonus when the sentence states what kind of thing
 asks for (a period for "いつまでに", a fine for "罰則は"). The best sentence of each of the two
 top passages is kept (often a law and the order that fills in its detail). When a chosen
 sentence introduces a list (次に掲げる…, 次の方法…), the list items that follow it are
-included, because in law text the items are the answer.
+included, because in law text the items are the answer; a chosen list item is quoted from the
+sentence that introduces its list, because an item alone does not say what it is a list of.
 """
 
 from __future__ import annotations
@@ -100,6 +101,21 @@ def list_items_after(chunk: Chunk, index: int) -> list[str]:
     return items
 
 
+def introducer_of(chunk: Chunk, index: int) -> int | None:
+    """The sentence introducing the list that bare item ``index`` belongs to, if in the chunk.
+
+    "費用の負担区分" quoted alone does not say that it is something the contract must state;
+    "契約において、次に掲げる事項を定める" does, and its items follow it in the answer.
+    """
+    sentences = split_sentences(chunk.text)
+    if sentences[index].endswith("。"):
+        return None
+    for before in range(index - 1, -1, -1):
+        if sentences[before].endswith("。"):
+            return before if _LIST_INTRODUCER.search(sentences[before]) else None
+    return None
+
+
 def following_sentence(hits: Sequence[Hit], best: ScoredSentence) -> ScoredSentence | None:
     """The sentence that follows ``best`` in the document, from a top passage that has it.
 
@@ -149,7 +165,16 @@ def select_sentences(
     follower = following_sentence(hits, ranked[0]) if follow_best else None
     if follower and all(follower.text != s.text for s in kept):
         kept.append(follower)
-    chosen = sorted(kept, key=lambda s: (s.hit_rank, s.index))
+    heads: dict[tuple[int, int], ScoredSentence] = {}
+    for item in kept:
+        chunk = hits[item.hit_rank].chunk
+        head = introducer_of(chunk, item.index)
+        if head is not None:  # quote the list from its introducing sentence
+            item = ScoredSentence(
+                split_sentences(chunk.text)[head], item.hit_rank, head, item.score
+            )
+        heads.setdefault((item.hit_rank, item.index), item)
+    chosen = sorted(heads.values(), key=lambda s: (s.hit_rank, s.index))
     markers: dict[int, int] = {}
     sentences: list[AnswerSentence] = []
     for item in chosen:

@@ -1,6 +1,7 @@
 from assistant.answering.extractive import (
     ScoredSentence,
     format_answer,
+    introducer_of,
     list_items_after,
     select_sentences,
 )
@@ -145,3 +146,22 @@ def test_a_sentence_stating_what_is_asked_for_wins_over_more_shared_words() -> N
     cued = candidate_sentences([hit], words, tokenize, idf, cues=answer_cues(question))
     assert plain[0].score > plain[1].score  # more of the question's words
     assert cued[1].score > cued[0].score  # but the second states a period
+
+
+def test_a_chosen_list_item_is_quoted_with_the_sentence_introducing_its_list() -> None:
+    text = (
+        "主務大臣は、管理を委託する契約において、次に掲げる事項を定めるものとする。\n"
+        "管理の委託の期間\n費用の負担区分\n契約に違反した場合の措置\n"
+        "前項の契約は、書面でしなければならない。\n別の事項"
+    )
+    hit = _hit(text)
+    assert introducer_of(hit.chunk, 2) == 0
+    assert introducer_of(hit.chunk, 0) is None  # a full sentence is not an item
+    assert introducer_of(hit.chunk, 5) is None  # after a sentence that introduces nothing
+    sentences, _ = select_sentences([hit], [ScoredSentence("費用の負担区分", 0, 2, 1.0)], limit=3)
+    assert [s.text for s in sentences] == [
+        "主務大臣は、管理を委託する契約において、次に掲げる事項を定めるものとする。",
+        "管理の委託の期間",
+        "費用の負担区分",
+        "契約に違反した場合の措置",
+    ]
