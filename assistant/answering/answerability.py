@@ -32,20 +32,23 @@ class AnswerType:
     present: re.Pattern[str]
 
 
+_PERCENTAGE = re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}")
+_AMOUNT = re.compile(rf"{_NUM}+\s*円")
+
 ANSWER_TYPES = (
     AnswerType(
         "percentage",
         re.compile(
             r"何\s*(?:パーセント|%)|補助率|助成率|負担率|割合|(?:rate|percent|percentage)\b", re.I
         ),
-        re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}"),
+        _PERCENTAGE,
     ),
     AnswerType(
         "amount",
         re.compile(
             r"いくら|何円|金額|総額|参加費|手数料|how much|\bfee\b|\bcost\b|\bamount\b", re.I
         ),
-        re.compile(rf"{_NUM}+\s*円"),
+        _AMOUNT,
     ),
     AnswerType(
         "phone number",
@@ -77,7 +80,8 @@ ANSWER_TYPES = (
 # these are broader than ANSWER_TYPES). "いつまでに" is answered by 遅滞なく or 三月以内,
 # "罰則は" by 罰金, "いくら" by an amount in 円.
 ANSWER_CUES = (
-    (
+    AnswerType(
+        "period",
         re.compile(
             r"いつ|期限|締切|締め切|目安|どのくらいの(?:期間|間)|どれくらい|"
             r"何\s*(?:か月|ヶ月|カ月|箇月|年|日)|\bwhen\b|how long|how soon|deadline|within",
@@ -87,17 +91,18 @@ ANSWER_CUES = (
             rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日|週間)|以内|遅滞なく|直ちに|までに|から起算"
         ),
     ),
-    (
-        re.compile(r"いくら|金額|手数料|費用の額|how much|\bfees?\b", re.I),
-        re.compile(rf"{_NUM}+\s*円"),
+    AnswerType(
+        "amount", re.compile(r"いくら|金額|手数料|費用の額|how much|\bfees?\b", re.I), _AMOUNT
     ),
-    (
+    AnswerType(
+        "penalty",
         re.compile(r"罰則|罰せ|処罰|罰金|penalt|punish", re.I),
         re.compile(r"拘禁刑|懲役|罰金|過料|科料"),
     ),
-    (
+    AnswerType(
+        "percentage",
         re.compile(r"何\s*(?:パーセント|%)|補助率|助成率|割合|\brate\b|percent", re.I),
-        re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}"),
+        _PERCENTAGE,
     ),
 )
 _ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
@@ -119,7 +124,7 @@ def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
 def answer_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """Patterns for what a sentence answering this question would state (see ANSWER_CUES)."""
     text = normalize(question)
-    return tuple(present for asked, present in ANSWER_CUES if asked.search(text))
+    return tuple(cue.present for cue in ANSWER_CUES if cue.asked.search(text))
 
 
 def missing_names(proper_nouns: Sequence[str], hit_tokens: Sequence[set[str]]) -> list[str]:

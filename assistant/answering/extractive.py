@@ -79,8 +79,8 @@ def candidate_sentences(
         tokens = set(tokenize(sentence))
         coverage = sum(idf(w) for w in words if w in tokens) / total
         prior = _RANK_PRIOR[min(rank, len(_RANK_PRIOR) - 1)]
-        plain = normalize(sentence)
-        cue = CUE_BONUS if any(pattern.search(plain) for pattern in cues) else 0.0
+        states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
+        cue = CUE_BONUS if states_asked else 0.0
         # A bare list item (no 。) means little without the sentence that introduces it.
         weight = 1.0 if sentence.endswith("。") else BARE_ITEM_WEIGHT
         score = (coverage + prior + float(meaning) + cue) * weight
