@@ -106,7 +106,7 @@ class _Batch:
 
 
 # Bump when loaders or chunking change in a way that must re-index every file.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def pipeline_fingerprint(settings: Settings, embedder: Embedder) -> str:

@@ -4,6 +4,11 @@ The law files mark each article with ``<a id="第N条"></a>`` and a bold ``**第
 converter also wraps some cross-references at the start of a line in the same markup (a known
 defect): those lines carry text after the bold part and are kept as text, not as new articles.
 The trailing "この法令を参照している法令" list and the generator footer are not law text.
+
+The converter emits no chapter headings; its ``##`` lines inside a law are the cells of tables
+such as 第八十六条's list of 主務大臣 ("## 第二章第七節の規定"). Taken as headings they would cut
+the article short and label every later article with a table cell, so in a law file a heading
+that is not structural (第N章, 附則, 別表...) is text of the article it sits in.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ARTICLE_LINE = re.compile(r"^\*\*(第[^*]+条(?:の[^*]+)*)\*\*\s*$")
+_ARTICLE_ANCHOR = re.compile(r"<a id=\"第[^\"]*条[^\"]*\"></a>")
+_NUMBER = r"[〇一二三四五六七八九十百千0-9０-９]+"
+_STRUCTURAL = re.compile(
+    rf"^(?:第{_NUMBER}[編章節款目](?:の{_NUMBER})*(?:第{_NUMBER}[節款目](?:の{_NUMBER})*)*"
+    r"|附\s*則|別表|別記|様式)(?:[\s　]|$)"
+)
 _STOP_HEADINGS = ("この法令を参照している法令",)
 _FOOTER = re.compile(r"^\*Generated from .*\*$|^---+$")
 
@@ -53,6 +64,7 @@ def parse_markdown(text: str) -> tuple[str, tuple[Block, ...]]:
     title = ""
     builder = StructureBuilder()
     lines = text.splitlines()
+    is_law = bool(_ARTICLE_ANCHOR.search(text))
     for i, raw in enumerate(lines):
         stripped = raw.strip()
         if _ANCHOR.fullmatch(stripped) or _FOOTER.match(stripped):
@@ -64,6 +76,9 @@ def parse_markdown(text: str) -> tuple[str, tuple[Block, ...]]:
                 break
             if not title and len(heading.group(1)) == 1:
                 title = words
+            elif is_law and builder.article and not _STRUCTURAL.match(words):
+                builder.add_line(words)  # a table cell of the article, not a section
+                continue
             builder.start_heading("" if words == title else words)
             continue
         article = _article_at(lines, i)
