@@ -82,12 +82,19 @@ class StructureBuilder:
 
 
 def looks_like_heading(line: str, next_line: str | None) -> bool:
-    """Guess whether a plain-text line is a heading: short, no 。, followed by body text."""
+    """Guess whether a plain-text line is a heading: short, no 。, followed by body text.
+
+    Body text is either longer than the line, or indented where the line is not: Japanese
+    articles indent each paragraph by a space, and a paragraph may be short ("個別の政策アプロー
+    チをご紹介します。" under "物資・技術アプローチと産業バリューチェーンアプローチ").
+    """
     stripped = line.strip()
     if not stripped or len(stripped) > _HEADING_MAX_CHARS or stripped[-1] in "。、，,.":
         return False
     if next_line is None or not next_line.strip():
         return False
+    if next_line[:1].isspace() and not line[:1].isspace():
+        return True
     return len(next_line.strip()) > len(stripped)
 
 
@@ -116,7 +123,7 @@ def build_blocks(
                 builder.add_line(rest)
             continue
         next_line = next((n for n in items[i + 1 :] if n.strip()), None)
-        if detect_headings and looks_like_heading(stripped, next_line):
+        if detect_headings and looks_like_heading(line, next_line):
             builder.start_heading(stripped)
             continue
         builder.add_line(stripped)

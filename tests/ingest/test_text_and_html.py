@@ -59,3 +59,25 @@ def test_shift_jis_text_is_read(tmp_path: Path) -> None:
     path = tmp_path / "sjis.txt"
     path.write_bytes("第一条 輸出の前に届け出る。".encode("cp932"))
     assert load_document(path).blocks[0].text == "輸出の前に届け出る。"
+
+
+def test_article_headings_and_title_line() -> None:
+    # Paragraphs of the article are indented; its section titles are not, and a section may
+    # open with a paragraph shorter than its title.
+    path = CORPUS / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt"
+    document = load_document(path)
+    by_heading = {b.heading: b.text for b in document.blocks}
+    section = by_heading["物資・技術アプローチと産業バリューチェーンアプローチ"]
+    assert section.startswith("個別の政策アプローチをご紹介します。")
+    assert "外国為替および外国貿易法" in section
+    # The first line is the title, not a passage of its own.
+    assert "" not in by_heading
+    assert not any(b.text.startswith("経済安全保障政策の主要ポイント") for b in document.blocks)
+
+
+def test_a_note_starting_with_a_sentence_keeps_it() -> None:
+    title, blocks = parse_text("事前報告は取引の前に行う。\n様式は省令で定める。")
+    assert title == "事前報告は取引の前に行う。"
+    assert "事前報告は取引の前に行う。" in blocks[0].text
+    title, blocks = parse_text("メモ")
+    assert title == "メモ" and blocks[0].text == "メモ"
