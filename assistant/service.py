@@ -33,7 +33,7 @@ from assistant.embedding import Embedder, SentenceTransformerEmbedder
 from assistant.errors import IndexStoreError, QuestionError
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.indexer import Indexer, IngestReport
-from assistant.japanese import is_english, kanji_article_numbers
+from assistant.japanese import is_english, kanji_article_numbers, normalize
 from assistant.keyword import JapaneseTokenizer, TokenStore
 from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
 from assistant.retrieval import Retriever
@@ -171,10 +171,14 @@ class Assistant:
         names = (
             []
             if english
-            else missing_names(
-                self._tokenizer.proper_nouns(query),
-                [keyword.tokens_of(h.chunk.chunk_id) for h in hits],
-            )
+            else [
+                name
+                for name in missing_names(
+                    self._tokenizer.proper_nouns(query),
+                    [keyword.tokens_of(h.chunk.chunk_id) for h in hits],
+                )
+                if not self._named_in(self._terms.japanese_for(name), hits)
+            ]
         )
         if names:
             joined = "、".join(names)
@@ -191,6 +195,11 @@ class Assistant:
                 else f"{article}の本文が見つかりません"
             )
         return None
+
+    @staticmethod
+    def _named_in(forms: Sequence[str], hits: Sequence[Hit]) -> bool:
+        """Whether a passage uses one of a name's Japanese forms (GOCO: 施設委託管理者...)."""
+        return any(normalize(form) in h.chunk.search_text for form in forms for h in hits)
 
     def ask(
         self,

@@ -3,7 +3,8 @@
 Dense retrieval is multilingual, but BM25 cannot match "supply assurance plan" against
 供給確保計画. corpus/terms-en-ja.yaml maps the corpus's English legal terms to their Japanese
 forms; an English question's keyword query gets those forms added. The dense query and the
-question shown to the user are never changed.
+question shown to the user are never changed. An acronym in a Japanese question ("GOCO") counts
+as mentioned by a passage that uses its Japanese form, which the documents use instead.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ class TermMap:
                 found.append(japanese)
                 remaining = re.sub(pattern, " ", remaining)
         return f"{question} {' '.join(found)}" if found else question
+
+    def japanese_for(self, name: str) -> tuple[str, ...]:
+        """The Japanese forms of one English term or acronym ("goco"), if the glossary has it."""
+        wanted = name.lower()
+        return next((tuple(ja.split()) for en, ja in self.pairs if en == wanted), ())
 
 
 def load_terms(corpus_dir: Path) -> TermMap:

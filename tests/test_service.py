@@ -34,6 +34,23 @@ def test_goco_is_answered_from_the_article(real_assistant: Any) -> None:
     _assert_grounded(answer)
 
 
+def test_goco_question_is_answered_from_the_defense_act_that_never_says_goco(
+    real_assistant: Any,
+) -> None:
+    # The act speaks of 指定装備品製造施設等 and 施設委託管理者; the glossary says that is GOCO,
+    # so the name check does not take "GOCO" for something the documents never mention.
+    answer = real_assistant.ask(
+        "防衛分野のGOCOでは、防衛大臣はどんな場合に製造施設を自ら取得できますか？"
+    )
+    assert not answer.abstained
+    assert any(c.chunk.source.startswith("505AC0000000054") for c in answer.citations)
+    _assert_grounded(answer)
+    unknown = real_assistant.ask(
+        "BAFAの輸出許可では、防衛大臣はどんな場合に製造施設を取得できますか？"
+    )
+    assert unknown.abstained and "BAFA" in unknown.text.upper()
+
+
 def test_facility_manager_report_cites_article_45(real_assistant: Any) -> None:
     answer = real_assistant.ask("施設委託管理者は事業年度終了後いつまでに何を提出しますか？")
     assert not answer.abstained

@@ -29,3 +29,9 @@ def test_bad_terms_file_names_itself(tmp_path: Path) -> None:
     (tmp_path / "terms-en-ja.yaml").write_text("other: 1", encoding="utf-8")
     with pytest.raises(ConfigError, match="'terms' mapping"):
         load_terms(tmp_path)
+
+
+def test_japanese_forms_of_an_acronym() -> None:
+    terms = load_terms(CORPUS)
+    assert "施設委託管理者" in terms.japanese_for("GOCO")
+    assert terms.japanese_for("bafa") == ()
