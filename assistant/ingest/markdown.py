@@ -8,7 +8,9 @@ The trailing "この法令を参照している法令" list and the generator fo
 The converter emits no chapter headings; its ``##`` lines inside a law are the cells of tables
 such as 第八十六条's list of 主務大臣 ("## 第二章第七節の規定"). Taken as headings they would cut
 the article short and label every later article with a table cell, so in a law file a heading
-that is not structural (第N章, 附則, 別表...) is text of the article it sits in.
+that is not structural (第N章, 附則, 別表...) is text of the article it sits in. The law number
+under the title ("（令和四年法律第四十三号）") is part of how a law is cited, not a passage: it
+joins the title instead of becoming a chunk that matches every question naming the law.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _STRUCTURAL = re.compile(
     r"|附\s*則|別表|別記|様式)(?:[\s　]|$)"
 )
 _STOP_HEADINGS = ("この法令を参照している法令",)
+_LAW_NUMBER = re.compile(r"^[（(][^（）()]*第[〇一二三四五六七八九十百千]+号[）)]$")
 _FOOTER = re.compile(r"^\*Generated from .*\*$|^---+$")
 
 
@@ -61,7 +64,7 @@ def _article_at(lines: list[str], i: int) -> str:
 
 def parse_markdown(text: str) -> tuple[str, tuple[Block, ...]]:
     """Return (title, blocks) of a Markdown document; the title is its first ``#`` heading."""
-    title = ""
+    title = number = ""
     builder = StructureBuilder()
     lines = text.splitlines()
     is_law = bool(_ARTICLE_ANCHOR.search(text))
@@ -86,6 +89,10 @@ def parse_markdown(text: str) -> tuple[str, tuple[Block, ...]]:
             builder.start_article(article)
             continue
         line = clean_inline(raw)
+        preamble = title and not number and not builder.blocks and not builder.article
+        if preamble and _LAW_NUMBER.match(line):
+            number = line
+            continue
         if line:
             builder.add_line(line)
-    return title, builder.finish()
+    return title + number, builder.finish()

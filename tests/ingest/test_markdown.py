@@ -32,7 +32,9 @@ LAW = """# 試験法
 
 def test_articles_become_metadata_and_spurious_headers_stay_text() -> None:
     title, blocks = parse_markdown(LAW)
-    assert title == "試験法"
+    # The law number is part of the title (how the law is cited), not a passage.
+    assert title == "試験法（令和四年法律第一号）"
+    assert all("令和四年法律第一号" not in b.text for b in blocks)
     by_article = {b.article: b.text for b in blocks}
     assert by_article["第一条"] == "この法律は、試験の目的を定める。"
     # The cross-reference line the converter wrapped in article markup stays in 第二条.
