@@ -31,7 +31,7 @@ from assistant.embedding import Embedder
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.japanese import kanji_article_numbers
 from assistant.keyword import JapaneseTokenizer, KeywordIndex, TokenStore
-from assistant.rerank import SentenceReranker
+from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
 from assistant.scores import zscores
 from assistant.types import Chunk, DocumentKind, Hit, SearchFilter
 
@@ -207,6 +207,9 @@ class Retriever:
         self._named_sources = named_sources or (lambda _text: set())
         self._keyword_query = keyword_query or (lambda text: text)
         self.reranker = reranker
+        # Sentence vectors (shared with the reranker when there is one) decide which law
+        # passages may bring in their orders' provisions (see ``_delegates_what_is_asked``).
+        self._sentences = reranker.vectors if reranker else SentenceVectors(embedder)
         self._law_implemented_by = law_implemented_by
         self._lock = threading.Lock()
         self.gate = SnapshotGate(Snapshot.load(store, tokens, law_implemented_by))
@@ -293,12 +296,13 @@ class Retriever:
         vector: np.ndarray,
         search_filter: SearchFilter,
     ) -> list[Hit]:
-        """Place, right after a top law passage that leaves a detail to 政令/省令, the closest
-        provisions of its orders that cite that article (see ``delegation_links``)."""
+        """Place, right after a top law passage whose sentence closest to the question leaves a
+        detail to 政令/省令, the closest provisions of its orders that cite that article (see
+        ``delegation_links`` and ``_delegates_what_is_asked``)."""
         ranked = list(hits)
         for parent in hits[:DELEGATION_PARENTS]:
             chunk = parent.chunk
-            if chunk.kind != DocumentKind.LAW or not _DELEGATES.search(chunk.search_text):
+            if chunk.kind != DocumentKind.LAW or not self._delegates_what_is_asked(chunk, vector):
                 continue
             ids = [
                 cid
@@ -327,6 +331,21 @@ class Retriever:
                 ranked.insert(place, linked)
                 place += 1
         return ranked
+
+    def _delegates_what_is_asked(self, chunk: Chunk, vector: np.ndarray) -> bool:
+        """Whether the passage's sentence closest to the question leaves a detail to an order.
+
+        A long article delegates several things (第五十二条: who is exempt, by 政令) besides
+        stating others (the thirty days a firm must wait); only when the question is about the
+        delegated detail does the order's provision answer it. Otherwise the provision would
+        push the passage that does answer out of the top five.
+        """
+        sentences = chunk_sentences(chunk)
+        if not vector.size or not any(_DELEGATES.search(s) for s in sentences):
+            return False
+        similarities = self._sentences.similarities(vector, sentences)
+        best = sentences[int(np.argmax(similarities))]
+        return bool(_DELEGATES.search(best))
 
     def _prefer(self, hits: list[Hit], text: str) -> list[Hit]:
         """Boost passages of documents the question names, and passages defining its term."""

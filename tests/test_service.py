@@ -181,3 +181,15 @@ def test_a_clearly_weaker_second_order_provision_is_not_brought_in(real_assistan
     answer = real_assistant.ask(question)
     assert not answer.abstained and "六月" in answer.text
     _assert_grounded(answer)
+
+
+def test_a_law_passage_is_not_followed_by_an_order_provision_about_another_detail(
+    real_assistant: Any,
+) -> None:
+    """第五十二条 leaves to the order who is exempt (施行令第十条) and itself states how long a
+    firm must wait after filing; a question about the wait does not bring in the exemption."""
+    hits = real_assistant.search(
+        "導入等計画書を届け出てから、どのくらいの間は設備を入れられませんか？"
+    )
+    assert hits[0].chunk.article == "第五十二条"
+    assert not any("法第五十二条第一項の政令で定める者" in h.chunk.search_text for h in hits)
