@@ -14,10 +14,14 @@ sentences it quotes. Measured on the domain evaluation (see README): hit@5 0.858
 
 from __future__ import annotations
 
+import logging
+import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -26,6 +30,9 @@ from assistant.japanese import normalize, split_sentences
 from assistant.scores import zscores
 from assistant.types import Chunk, Hit
 
+log = logging.getLogger(__name__)
+# Joins the stored sentences (UTF-8 bytes; a sentence never contains it: lines are split).
+_SEPARATOR = "\n"
 # Sentences shorter than this (item numbers, "削除") say nothing a question could match.
 MIN_SENTENCE_CHARS = 6
 
@@ -37,13 +44,68 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
 
 
 class SentenceVectors:
-    """e5 passage vectors of sentences, cached by normalized text (LRU, thread-safe)."""
+    """e5 passage vectors of sentences, cached by normalized text (LRU, thread-safe).
 
-    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
+    With a ``path`` the vectors of the indexed sentences are kept on disk (``save``), so a
+    restart does not embed the corpus again, and every process sees the same vectors: in
+    bfloat16 a sentence's vector depends slightly on the batch it was embedded in (cosine
+    0.996 to 1.0), which was enough to move a passage across the top-five line between a
+    served instance and an evaluation run.
+    """
+
+    def __init__(
+        self, embedder: Embedder, capacity: int = 50_000, path: Path | None = None
+    ) -> None:
         self._embedder = embedder
         self._capacity = capacity
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._path = path
+        if path is not None:
+            self._cache.update(self._read(path))
+
+    def _read(self, path: Path) -> dict[str, np.ndarray]:
+        """Stored vectors, or none if the file is missing, damaged or from another model."""
+        if not path.exists():
+            return {}
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                if str(stored["model"]) != self._embedder.name:
+                    return {}
+                keys = (
+                    bytes(stored["keys"]).decode("utf-8").split(_SEPARATOR)
+                    if stored["keys"].size
+                    else []
+                )
+                vectors = np.asarray(stored["vectors"], dtype=np.float32)
+                return dict(zip(keys, vectors, strict=True))
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring the stored sentence vectors %s (%s)", path, exc)
+            return {}
+
+    def save(self, sentences: Sequence[str]) -> None:
+        """Write the vectors of these sentences (the indexed ones) to disk, atomically."""
+        if self._path is None:
+            return
+        keys = list(dict.fromkeys(normalize(s) for s in sentences))
+        with self._lock:
+            rows = [(k, self._cache[k]) for k in keys if k in self._cache and _SEPARATOR not in k]
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".sentences-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(
+                    handle,
+                    model=np.array(self._embedder.name),
+                    keys=np.frombuffer(
+                        _SEPARATOR.join(k for k, _ in rows).encode("utf-8"), dtype=np.uint8
+                    ),
+                    vectors=np.vstack([v for _, v in rows]) if rows else np.zeros((0, 0)),
+                )
+            os.replace(tmp, self._path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def __len__(self) -> int:
         return len(self._cache)

@@ -41,6 +41,8 @@ from assistant.terms import load_terms
 from assistant.types import Answer, Hit, SearchFilter
 
 log = logging.getLogger(__name__)
+# Vectors of the indexed sentences, kept next to the index (see SentenceVectors).
+SENTENCE_VECTORS_FILE = "sentence-vectors.npz"
 
 
 class Assistant:
@@ -56,7 +58,9 @@ class Assistant:
         self._store = ChromaStore(settings, self.embedder)
         self._tokenizer = JapaneseTokenizer()
         tokens = TokenStore(settings.index_dir / "keyword", self._tokenizer)
-        self.sentence_vectors = SentenceVectors(self.embedder)
+        self.sentence_vectors = SentenceVectors(
+            self.embedder, path=settings.index_dir / SENTENCE_VECTORS_FILE
+        )
         self.retriever = Retriever(
             self._store,
             self.embedder,
@@ -82,8 +86,11 @@ class Assistant:
 
         The sentence reranker and the answerer need a vector for each sentence of the passages
         they look at; computed lazily, a question over unseen passages embeds up to a hundred
-        sentences (about a second). Serving embeds them all once at start-up instead (about a
-        minute for the shipped corpus); documents ingested later are embedded as they are asked.
+        sentences (about a second), and the vectors would depend on which questions came first
+        (see ``SentenceVectors``). Serving and evaluation embed them all here instead, in corpus
+        order, and keep them in the index folder: the first start after an ingest takes about a
+        minute for the shipped corpus, later starts read them back. Documents ingested while
+        serving are embedded as they are asked.
         """
         self.embedder.embed_query("warm-up")
         reranker = self.retriever.reranker
@@ -91,12 +98,16 @@ class Assistant:
             return  # nothing would use the sentence vectors
         snapshot = self.retriever.snapshot
         sentences = [s for chunk in snapshot.chunks.values() for s in chunk_sentences(chunk)]
+        missing = [s for s in dict.fromkeys(sentences) if s not in self.sentence_vectors]
         started = time.perf_counter()
-        for start in range(0, len(sentences), 64):
-            self.sentence_vectors.of(sentences[start : start + 64])
+        for start in range(0, len(missing), 64):
+            self.sentence_vectors.of(missing[start : start + 64])
+        if missing or len(self.sentence_vectors) != len({normalize(s) for s in sentences}):
+            self.sentence_vectors.save(sentences)
         log.info(
-            "embedded %d sentences in %.0f s",
-            len(self.sentence_vectors),
+            "embedded %d of %d sentences in %.0f s",
+            len(missing),
+            len(sentences),
             time.perf_counter() - started,
         )
 

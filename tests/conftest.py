@@ -70,4 +70,5 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
     assistant = Assistant(make_settings(tmp))
     report = assistant.ingest([CORPUS])
     assert report.ok, report.failed
+    assistant.warm_up()  # as when serving and evaluating: every sentence embedded in corpus order
     yield assistant

@@ -1,6 +1,7 @@
 """The sentence reranker: best-sentence scoring, head-only re-ordering, the vector cache."""
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -93,3 +94,31 @@ def test_similarities_are_cosines_of_unit_vectors() -> None:
     sims = vectors.similarities(query, ["報告書を提出する。", "全く別の内容です。"])
     assert sims[0] == np.float64(sims.max()) and abs(sims[0] - 1.0) < 1e-5
     assert vectors.similarities(query, []).shape == (0,)
+
+
+def test_stored_vectors_are_read_back_instead_of_embedded_again(tmp_path: Path) -> None:
+    path = tmp_path / "index" / "sentence-vectors.npz"
+    first = SentenceVectors(CountingEmbedder(), path=path)
+    original = first.of(["報告書を提出する。", "期限は三月以内とする。", "別の文書の文。"])
+    first.save(["報告書を提出する。", "期限は三月以内とする。"])  # the indexed sentences only
+    embedder = CountingEmbedder()
+    again = SentenceVectors(embedder, path=path)
+    assert len(again) == 2 and "期限は三月以内とする。" in again
+    assert np.array_equal(again.of(["報告書を提出する。"])[0], original[0])
+    assert embedder.embedded == []
+
+
+def test_vectors_of_another_model_or_a_damaged_file_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "sentence-vectors.npz"
+    stored = SentenceVectors(CountingEmbedder(), path=path)
+    stored.of(["報告書を提出する。"])
+    stored.save(["報告書を提出する。"])
+
+    class OtherModel(CountingEmbedder):
+        @property
+        def name(self) -> str:
+            return "another-model"
+
+    assert len(SentenceVectors(OtherModel(), path=path)) == 0
+    path.write_bytes(b"not an npz file")
+    assert len(SentenceVectors(CountingEmbedder(), path=path)) == 0

@@ -145,6 +145,35 @@ def test_warm_up_embeds_every_indexed_sentence_so_questions_embed_none(
     assert len(real_assistant.sentence_vectors) == cached
 
 
+def test_a_restart_reads_the_sentence_vectors_back_instead_of_embedding_them(
+    real_assistant: Any,
+) -> None:
+    from assistant.service import Assistant
+
+    class Counting:
+        """The real embedder, counting the passages it embeds."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner, self.passages = inner, 0
+            self.name = inner.name
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.inner.embed_query(text)  # type: ignore[no-any-return]
+
+        def embed_passages(self, texts: Any) -> list[list[float]]:
+            self.passages += len(texts)
+            return self.inner.embed_passages(texts)  # type: ignore[no-any-return]
+
+    real_assistant.warm_up()
+    embedder = Counting(real_assistant.embedder)
+    restarted = Assistant(real_assistant.settings, embedder=embedder)
+    restarted.warm_up()
+    assert embedder.passages == 0
+    question = "導入等計画書を届け出てから、どのくらいの間は設備を入れられませんか？"
+    before = [(h.chunk.chunk_id, h.score) for h in real_assistant.search(question, k=10)]
+    assert [(h.chunk.chunk_id, h.score) for h in restarted.search(question, k=10)] == before
+
+
 @pytest.mark.parametrize(
     ("question", "provision"),
     [
