@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.ingest.structure import ARTICLE_RE, StructureBuilder
+from assistant.ingest.structure import ARTICLE_RE, NUMERAL, StructureBuilder
 from assistant.types import Block
 
 _ANCHOR = re.compile(r"<a id=\"[^\"]*\"></a>")
@@ -26,9 +26,8 @@ _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ARTICLE_LINE = re.compile(r"^\*\*(第[^*]+条(?:の[^*]+)*)\*\*\s*$")
 _ARTICLE_ANCHOR = re.compile(r"<a id=\"第[^\"]*条[^\"]*\"></a>")
-_NUMBER = r"[〇一二三四五六七八九十百千0-9０-９]+"
 _STRUCTURAL = re.compile(
-    rf"^(?:第{_NUMBER}[編章節款目](?:の{_NUMBER})*(?:第{_NUMBER}[節款目](?:の{_NUMBER})*)*"
+    rf"^(?:第{NUMERAL}[編章節款目](?:の{NUMERAL})*(?:第{NUMERAL}[節款目](?:の{NUMERAL})*)*"
     r"|附\s*則|別表|別記|様式)(?:[\s　]|$)"
 )
 _STOP_HEADINGS = ("この法令を参照している法令",)

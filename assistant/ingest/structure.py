@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from assistant.japanese import kanji_to_int
 from assistant.types import Block
 
-_NUM = r"[〇一二三四五六七八九十百千0-9０-９]+"
-ARTICLE_RE = re.compile(rf"^(第{_NUM}条(?:の{_NUM})*)(?:[\s　]+|$)")
-_ARTICLE_NUMBERS = re.compile(_NUM)
+# An article, chapter or section number in kanji or digits (第五十五条の八, 第2章).
+NUMERAL = r"[〇一二三四五六七八九十百千0-9０-９]+"
+ARTICLE_RE = re.compile(rf"^(第{NUMERAL}条(?:の{NUMERAL})*)(?:[\s　]+|$)")
+_ARTICLE_NUMBERS = re.compile(NUMERAL)
 _HEADING_MAX_CHARS = 40
 
 
