@@ -101,6 +101,15 @@ class Snapshot:
         links = delegation_links([chunks[cid] for cid in live], law_implemented_by)
         return cls(manifest, chunks, keyword, positions, links)
 
+    def preceding(self, chunk: Chunk) -> Chunk | None:
+        """The chunk before ``chunk`` in its document, or None at its start (or if not indexed)."""
+        position = self.positions.get(chunk.chunk_id)
+        if not position:
+            return None
+        before = self.chunks[self.keyword.chunk_ids[position - 1]]
+        same_document = before.source == chunk.source and before.position == chunk.position - 1
+        return before if same_document else None
+
 
 def delegation_links(
     chunks: Sequence[Chunk], law_implemented_by: Callable[[str], str | None] | None

@@ -250,7 +250,11 @@ class Assistant:
             cues=answer_cues(query),
         )
         sentences, citations = select_sentences(
-            hits, scored, self.settings.answer_sentences, asks_for_definition(question)
+            hits,
+            scored,
+            self.settings.answer_sentences,
+            asks_for_definition(question),
+            self.retriever.snapshot.preceding,
         )
         problem = self._unanswerable_because(query, hits, [s.text for s in sentences], english)
         if not sentences or problem:

@@ -222,3 +222,34 @@ def test_a_law_passage_is_not_followed_by_an_order_provision_about_another_detai
     )
     assert hits[0].chunk.article == "第五十二条"
     assert not any("法第五十二条第一項の政令で定める者" in h.chunk.search_text for h in hits)
+
+
+def test_a_penalty_condition_is_quoted_with_the_fine_from_the_chunk_before(
+    real_assistant: Any,
+) -> None:
+    # 外為法 第七十一条 lists its conditions over two chunks; the condition for 第五十五条の八
+    # is in the second, the fine ("五十万円以下の罰金に処する") only in the first. A condition
+    # quoted without it would not say what the penalty is.
+    answer = real_assistant.ask(
+        "外為法55条の8に基づく報告をしなかったり、嘘の報告をしたりするとどんな罰則がありますか？"
+    )
+    assert not answer.abstained
+    assert "第五十五条の八の規定に基づく命令の規定に違反して" in answer.text
+    assert "五十万円以下の罰金" in answer.text
+    lead = next(s for s in answer.sentences if "五十万円以下の罰金" in s.text)
+    item = next(s for s in answer.sentences if "第五十五条の八の規定に基づく" in s.text)
+    assert answer.sentences.index(lead) < answer.sentences.index(item)
+    assert ("324AC0000000228_gaitameho.md", "第七十一条") in _sources(answer)
+    _assert_grounded(answer)
+
+
+def test_the_chunk_before_is_the_previous_passage_of_the_same_document(
+    real_assistant: Any,
+) -> None:
+    snapshot = real_assistant.retriever.snapshot
+    chunks = sorted(
+        (c for c in snapshot.chunks.values() if c.source == "324AC0000000228_gaitameho.md"),
+        key=lambda c: c.position,
+    )
+    assert snapshot.preceding(chunks[0]) is None  # a document's first passage has none before
+    assert snapshot.preceding(chunks[5]) == chunks[4]

@@ -22,9 +22,13 @@ import numpy as np
 from assistant.answering.confidence import content_tokens
 from assistant.japanese import normalize, split_sentences
 from assistant.scores import zscores
-from assistant.types import AnswerSentence, Chunk, Citation, Hit
+from assistant.types import AnswerSentence, Chunk, Citation, DocumentKind, Hit
 
 _LIST_INTRODUCER = re.compile(r"次(?:の|に)|以下の(?:とおり|各号)")
+# How law items that are full clauses end: a condition (とき), a requirement (こと), a thing or
+# person described (もの, 者). "…ものとする。" and "…することができる。" are statements.
+_ITEM_ENDING = re.compile(r"(?:とき|こと|もの|者)。$")
+LAW_KINDS = frozenset({DocumentKind.LAW, DocumentKind.CABINET_ORDER, DocumentKind.ORDINANCE})
 _MAX_LIST_ITEMS = 16
 _MIN_SENTENCE_CHARS = 6
 _RANK_PRIOR = (0.30, 0.18, 0.10, 0.05, 0.0)
@@ -101,19 +105,63 @@ def list_items_after(chunk: Chunk, index: int) -> list[str]:
     return items
 
 
+def is_list_item(sentence: str, law: bool) -> bool:
+    """Whether a sentence is an item of a list rather than a statement of its own.
+
+    An item without 。 ("費用の負担区分") is one in any document. In law text an item may be a
+    full clause that ends in 。 and still state nothing alone: a condition ("…虚偽の報告をした
+    とき。") or a requirement ("…適切であること。") means something only under the sentence
+    that introduces its list ("次の各号のいずれかに該当するときは、…罰金に処する。").
+    """
+    return not sentence.endswith("。") or (law and bool(_ITEM_ENDING.search(sentence)))
+
+
+def _lead_in(sentences: Sequence[str], before: int, law: bool) -> int | None:
+    """The introducer above position ``before`` when only list items lie between; else None.
+
+    An item that opens a sub-list ("…に関する次に掲げる事項") is skipped like any item: the
+    sentence that opens the whole list says what the list is about.
+
+    ``-1`` means the sentences above are all items: the introducer, if any, is further up.
+    """
+    for index in range(before - 1, -1, -1):
+        if not is_list_item(sentences[index], law):
+            return index if _LIST_INTRODUCER.search(sentences[index]) else None
+    return -1
+
+
 def introducer_of(chunk: Chunk, index: int) -> int | None:
-    """The sentence introducing the list that bare item ``index`` belongs to, if in the chunk.
+    """The sentence introducing the list that item ``index`` belongs to, if in the chunk.
 
     "費用の負担区分" quoted alone does not say that it is something the contract must state;
     "契約において、次に掲げる事項を定める" does, and its items follow it in the answer.
     """
     sentences = split_sentences(chunk.text)
-    if sentences[index].endswith("。"):
+    if not is_list_item(sentences[index], chunk.kind in LAW_KINDS):
         return None
-    for before in range(index - 1, -1, -1):
-        if sentences[before].endswith("。"):
-            return before if _LIST_INTRODUCER.search(sentences[before]) else None
-    return None
+    lead = _lead_in(sentences, index, chunk.kind in LAW_KINDS)
+    return None if lead is None or lead < 0 else lead
+
+
+def lead_before(chunk: Chunk, earlier: Chunk | None) -> int | None:
+    """The introducer, in the chunk before, of the list that ``chunk`` opens with.
+
+    A long list (the conditions under 外為法 第七十一条's fine) runs over several chunks; the
+    chunk holding the item asked about may begin in mid-list, its introducer one chunk back.
+    """
+    law = chunk.kind in LAW_KINDS
+    sentences = split_sentences(chunk.text)
+    if (
+        earlier is None
+        or earlier.source != chunk.source
+        or earlier.article != chunk.article
+        or not sentences
+        or not is_list_item(sentences[0], law)
+    ):
+        return None
+    previous = split_sentences(earlier.text)
+    lead = _lead_in(previous, len(previous), law)
+    return None if lead is None or lead < 0 else lead
 
 
 def following_sentence(hits: Sequence[Hit], best: ScoredSentence) -> ScoredSentence | None:
@@ -136,6 +184,7 @@ def select_sentences(
     scored: Sequence[ScoredSentence],
     limit: int,
     follow_best: bool = False,
+    earlier: Callable[[Chunk], Chunk | None] | None = None,
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Pick the best sentences (in reading order) and number the passages they cite.
 
@@ -143,7 +192,8 @@ def select_sentences(
     of the rest, up to ``limit``; none scoring under half the best. Without the first rule three
     sentences of the top passage crowd out the one sentence of the second that answers (the
     order's "三月以内" under the law's "報告を求めることができる"). With ``follow_best`` (a
-    definition question) the sentence after the best one is kept too.
+    definition question) the sentence after the best one is kept too. ``earlier`` gives the
+    chunk before a chunk in its document, where the introducer of a list that spans chunks is.
     """
     unique: dict[str, ScoredSentence] = {}
     for candidate in sorted(scored, key=lambda s: -s.score):
@@ -165,31 +215,61 @@ def select_sentences(
     follower = following_sentence(hits, ranked[0]) if follow_best else None
     if follower and all(follower.text != s.text for s in kept):
         kept.append(follower)
-    heads: dict[tuple[int, int], ScoredSentence] = {}
-    for item in kept:
-        chunk = hits[item.hit_rank].chunk
-        head = introducer_of(chunk, item.index)
-        if head is not None:  # quote the list from its introducing sentence
-            item = ScoredSentence(
-                split_sentences(chunk.text)[head], item.hit_rank, head, item.score
-            )
-        heads.setdefault((item.hit_rank, item.index), item)
-    chosen = sorted(heads.values(), key=lambda s: (s.hit_rank, s.index))
-    markers: dict[int, int] = {}
+    units = sorted((_quoted_units(hits, item, earlier) for item in kept), key=lambda u: u[0])
+    markers: dict[str, int] = {}
+    cited: dict[str, Chunk] = {}
     sentences: list[AnswerSentence] = []
-    for item in chosen:
-        marker = markers.setdefault(item.hit_rank, len(markers) + 1)
-        sentences.append(AnswerSentence(item.text, marker))
-        for extra in list_items_after(hits[item.hit_rank].chunk, item.index):
-            if all(extra != s.text for s in sentences):
-                sentences.append(AnswerSentence(extra, marker))
+    for _, quoted in units:
+        for chunk, text in quoted:
+            if any(text == s.text for s in sentences):
+                continue  # overlapping chunks and shared introducers repeat sentences
+            marker = markers.setdefault(chunk.chunk_id, len(markers) + 1)
+            cited.setdefault(chunk.chunk_id, chunk)
+            sentences.append(AnswerSentence(text, marker))
     citations = tuple(
         Citation(
-            marker, hits[rank].chunk, " ".join(s.text for s in sentences if s.marker == marker)
+            marker,
+            cited[chunk_id],
+            " ".join(s.text for s in sentences if s.marker == marker),
         )
-        for rank, marker in sorted(markers.items(), key=lambda kv: kv[1])
+        for chunk_id, marker in markers.items()
     )
     return tuple(sentences), citations
+
+
+def _quoted_units(
+    hits: Sequence[Hit],
+    item: ScoredSentence,
+    earlier: Callable[[Chunk], Chunk | None] | None,
+) -> tuple[tuple[int, int], list[tuple[Chunk, str]]]:
+    """What quoting ``item`` takes, in reading order, and where it sorts (passage rank, place).
+
+    A bare item is quoted as its whole list, from the introducer on. A clause item (a
+    condition ending in とき。) is quoted under its introducer, alone: the other conditions of
+    a penalty list are not what was asked. An item whose introducer ended the previous chunk
+    is quoted under it from that chunk, which the answer then cites too.
+    """
+    chunk = hits[item.hit_rank].chunk
+    sentences = split_sentences(chunk.text)
+    head = introducer_of(chunk, item.index)
+    if head is not None and not item.text.endswith("。"):
+        items = [(chunk, extra) for extra in list_items_after(chunk, head)]
+        return (item.hit_rank, head), [(chunk, sentences[head]), *items]
+    if head is not None:
+        return (item.hit_rank, item.index), [(chunk, sentences[head]), (chunk, item.text)]
+    items = [(chunk, extra) for extra in list_items_after(chunk, item.index)]  # a nested list
+    if (
+        earlier is not None
+        and is_list_item(item.text, chunk.kind in LAW_KINDS)
+        and _lead_in(sentences, item.index, chunk.kind in LAW_KINDS) == -1
+    ):
+        before = earlier(chunk)
+        lead = lead_before(chunk, before)
+        if before is not None and lead is not None:
+            lead_text = split_sentences(before.text)[lead]
+            quoted = [(before, lead_text), (chunk, item.text), *items]
+            return (item.hit_rank, item.index), quoted
+    return (item.hit_rank, item.index), [(chunk, item.text), *items]
 
 
 def format_answer(sentences: Sequence[AnswerSentence]) -> str:

@@ -2,14 +2,15 @@ from assistant.answering.extractive import (
     ScoredSentence,
     format_answer,
     introducer_of,
+    is_list_item,
     list_items_after,
     select_sentences,
 )
 from assistant.types import Chunk, DocumentKind, Hit
 
 
-def _hit(text: str, cid: str = "c1", article: str = "第一条") -> Hit:
-    chunk = Chunk(cid, "law.md", "法", DocumentKind.LAW, text, text, 0, article=article)
+def _hit(text: str, cid: str = "c1", article: str = "第一条", position: int = 0) -> Hit:
+    chunk = Chunk(cid, "law.md", "法", DocumentKind.LAW, text, text, position, article=article)
     return Hit(chunk, 1.0)
 
 
@@ -165,3 +166,57 @@ def test_a_chosen_list_item_is_quoted_with_the_sentence_introducing_its_list() -
         "費用の負担区分",
         "契約に違反した場合の措置",
     ]
+
+
+_PENALTY = (
+    "次の各号のいずれかに該当するときは、その違反行為をした者は、五十万円以下の罰金に処する。"
+)
+
+
+def test_law_clauses_ending_in_toki_or_koto_are_list_items_and_statements_are_not() -> None:
+    assert is_list_item("第五十五条の八の規定に違反して、虚偽の報告をしたとき。", law=True)
+    assert is_list_item("実施体制が適切であること。", law=True)
+    assert is_list_item("費用の負担区分", law=False)
+    assert not is_list_item("主務大臣は、認定をするものとする。", law=True)
+    assert not is_list_item("次に掲げる事項を定めるものとする。", law=True)
+    # Outside law text a sentence ending in とき。 is prose, not an item.
+    assert not is_list_item("迷ったときは相談することが大切なこと。", law=False)
+
+
+def test_a_condition_is_quoted_under_the_penalty_that_introduces_it_and_alone() -> None:
+    hit = _hit(f"{_PENALTY}\n第十九条の届出をしなかったとき。\n第五十五条の報告をしなかったとき。")
+    assert introducer_of(hit.chunk, 2) == 0
+    sentences, citations = select_sentences(
+        [hit], [ScoredSentence("第五十五条の報告をしなかったとき。", 0, 2, 1.0)], limit=3
+    )
+    # The fine is what was asked about; the other condition of the list is not quoted.
+    assert [s.text for s in sentences] == [_PENALTY, "第五十五条の報告をしなかったとき。"]
+    assert [c.chunk.chunk_id for c in citations] == ["c1"]
+
+
+def test_an_item_whose_list_began_in_the_previous_chunk_is_quoted_under_its_introducer() -> None:
+    first = _hit(f"{_PENALTY}\n第十九条の届出をしなかったとき。", "a", "第七十一条", 7)
+    second = _hit(
+        "第五十五条の七の報告をしなかったとき。\n第五十五条の八の報告をしなかったとき。",
+        "b",
+        "第七十一条",
+        8,
+    )
+    earlier = {"b": first.chunk}.get
+    item = ScoredSentence("第五十五条の八の報告をしなかったとき。", 0, 1, 1.0)
+    sentences, citations = select_sentences(
+        [second], [item], limit=3, earlier=lambda c: earlier(c.chunk_id)
+    )
+    assert [(s.text, s.marker) for s in sentences] == [
+        (_PENALTY, 1),
+        ("第五十五条の八の報告をしなかったとき。", 2),
+    ]
+    # The introducer's chunk was not retrieved, but the answer quotes it, so it is cited.
+    assert [(c.marker, c.chunk.chunk_id) for c in citations] == [(1, "a"), (2, "b")]
+    assert citations[0].quote == _PENALTY
+    # Without the chunk before (or when it is another article), the item is quoted as it is.
+    alone, _ = select_sentences([second], [item], limit=3)
+    assert [s.text for s in alone] == ["第五十五条の八の報告をしなかったとき。"]
+    other = _hit(_PENALTY, "z", "第七十条", 7)
+    alone, _ = select_sentences([second], [item], limit=3, earlier=lambda c: other.chunk)
+    assert [s.text for s in alone] == ["第五十五条の八の報告をしなかったとき。"]
