@@ -185,6 +185,10 @@ class KeywordIndex:
         """The distinct tokens of one chunk (empty if unknown)."""
         return self._token_sets.get(chunk_id, set())
 
+    def knows(self, token: str) -> bool:
+        """Whether any indexed passage contains the token."""
+        return self._document_frequency.get(token, 0) > 0
+
     def idf(self, token: str) -> float:
         """Inverse document frequency; a token the corpus never uses gets the highest value."""
         n = len(self.chunk_ids)

@@ -240,9 +240,17 @@ class Assistant:
             return abstention(question, query, hits[:3], english)
         keyword = self.retriever.snapshot.keyword
         query_vector = np.asarray(self.embedder.embed_query(kanji_article_numbers(query)))
+        words = self.retriever.tokenize(query)
+        if english:
+            # English words match no Japanese sentence, and as words the index never saw they
+            # would weigh most in every sentence's coverage; the glossary's Japanese terms for
+            # them do match ("compensated" -> 補償).
+            words = [
+                w for w in self.retriever.tokenize(self._keyword_query(query)) if keyword.knows(w)
+            ]
         scored = candidate_sentences(
             hits,
-            self.retriever.tokenize(query),
+            words,
             self.retriever.tokenize,
             keyword.idf,
             similarity=lambda texts: self.sentence_vectors.similarities(query_vector, texts),

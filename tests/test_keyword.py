@@ -32,6 +32,7 @@ def test_bm25_ranks_the_matching_chunk_first() -> None:
     scores = index.scores(tokenizer.tokenize("技術移転の報告"))
     assert int(scores.argmax()) == 1
     assert index.idf("未知の語") > index.idf("技術")
+    assert index.knows("技術") and not index.knows("compensation")
     assert not index.scores(tokenizer.tokenize("東京都の最低賃金")).any()
 
 

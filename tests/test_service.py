@@ -253,3 +253,17 @@ def test_the_chunk_before_is_the_previous_passage_of_the_same_document(
     )
     assert snapshot.preceding(chunks[0]) is None  # a document's first passage has none before
     assert snapshot.preceding(chunks[5]) == chunks[4]
+
+
+def test_an_english_answer_quotes_the_sentence_with_the_glossary_terms_it_asked_about(
+    real_assistant: Any,
+) -> None:
+    # "compensated" and "losses" are 補償 and 損失 in the glossary; the English words
+    # themselves match no Japanese sentence and must not drown the terms that do.
+    answer = real_assistant.ask(
+        "Can an applicant be compensated for losses caused by a security designation "
+        "of a patent application?"
+    )
+    assert not answer.abstained
+    assert "損失を補償する" in answer.text
+    _assert_grounded(answer)

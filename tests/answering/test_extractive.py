@@ -220,3 +220,13 @@ def test_an_item_whose_list_began_in_the_previous_chunk_is_quoted_under_its_intr
     other = _hit(_PENALTY, "z", "第七十条", 7)
     alone, _ = select_sentences([second], [item], limit=3, earlier=lambda c: other.chunk)
     assert [s.text for s in alone] == ["第五十五条の八の報告をしなかったとき。"]
+
+
+def test_any_of_the_five_passages_shown_can_supply_the_answer() -> None:
+    from assistant.answering.extractive import candidate_sentences
+
+    hits = [_hit(f"第{n}の条の文です。", f"c{n}", f"第{n}条") for n in range(6)]
+    scored = candidate_sentences(hits, ["文"], lambda t: ["文"], lambda _: 1.0)
+    # The fifth passage (rank 4) is a candidate, with the lowest prior; a sixth is not.
+    assert {s.hit_rank for s in scored} == {0, 1, 2, 3, 4}
+    assert scored[0].score > scored[4].score
