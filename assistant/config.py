@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     # Calibrated with evals/calibrate_abstention.py on the domain dataset (see README).
     abstain_threshold: float = Field(0.38, ge=0.0, le=1.0)
     abstain_threshold_en: float = Field(0.15, ge=0.0, le=1.0)
-    answer_sentences: int = Field(3, ge=1, le=10)
+    answer_sentences: int = Field(4, ge=1, le=10)
     # How much the e5 similarity of a sentence to the question counts when choosing the
     # sentences to quote, next to the share of question words it contains (0 = words only).
     answer_semantic_weight: float = Field(0.1, ge=0.0, le=5.0)

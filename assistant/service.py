@@ -38,11 +38,13 @@ from assistant.keyword import JapaneseTokenizer, TokenStore
 from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
 from assistant.retrieval import Retriever
 from assistant.terms import load_terms
-from assistant.types import Answer, Hit, SearchFilter
+from assistant.types import Answer, AnswerSentence, Citation, Hit, SearchFilter
 
 log = logging.getLogger(__name__)
 # Vectors of the indexed sentences, kept next to the index (see SentenceVectors).
 SENTENCE_VECTORS_FILE = "sentence-vectors.npz"
+# How many of an answer's best sentences must state the kind of thing asked for (see ask).
+DECISIVE_SENTENCES = 3
 
 
 class Assistant:
@@ -257,14 +259,22 @@ class Assistant:
             semantic_weight=self.settings.answer_semantic_weight,
             cues=answer_cues(query),
         )
-        sentences, citations = select_sentences(
-            hits,
-            scored,
-            self.settings.answer_sentences,
-            asks_for_definition(question),
-            self.retriever.snapshot.preceding,
-        )
-        problem = self._unanswerable_because(query, hits, [s.text for s in sentences], english)
+
+        def select(limit: int) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+            return select_sentences(
+                hits,
+                scored,
+                limit,
+                asks_for_definition(question),
+                self.retriever.snapshot.preceding,
+            )
+
+        sentences, citations = select(self.settings.answer_sentences)
+        # Whether the answer states what was asked (a date, an amount) is judged on its best
+        # sentences only: a weaker one quoted for context must not turn a question the
+        # documents do not answer ("次回公募の締切日") into an answer because it has some date.
+        decisive = select(min(self.settings.answer_sentences, DECISIVE_SENTENCES))[0]
+        problem = self._unanswerable_because(query, hits, [s.text for s in decisive], english)
         if not sentences or problem:
             return abstention(question, query, hits[:3], english, problem)
         answer = Answer(
