@@ -289,3 +289,21 @@ def test_answers_quote_up_to_four_sentences_and_the_fourth_can_hold_the_fact(
     statements = [s for s in answer.sentences if s.text.endswith("。")]
     assert 1 <= len(statements) <= 4
     _assert_grounded(answer)
+
+
+def test_english_questions_keep_the_fused_order_and_japanese_ones_are_reranked(
+    real_assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reranker = real_assistant.retriever.reranker
+    calls: list[int] = []
+    original = reranker.rerank
+
+    def spy(hits: Any, vector: Any) -> Any:
+        calls.append(len(hits))
+        return original(hits, vector)
+
+    monkeypatch.setattr(reranker, "rerank", spy)
+    english = real_assistant.search("Are cloud service programs designated as critical products?")
+    assert english and not calls  # cross-language sentence matches are too noisy to re-rank on
+    japanese = real_assistant.search("クラウドのプログラムは特定重要物資に指定されていますか？")
+    assert japanese and calls
