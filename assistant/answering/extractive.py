@@ -7,8 +7,9 @@ for the passage's rank, plus a bonus when the sentence states what kind of thing
 asks for (a period for "いつまでに", a fine for "罰則は"). The best sentence of each of the two
 top passages is kept (often a law and the order that fills in its detail). When a chosen
 sentence introduces a list (次に掲げる…, 次の方法…), the list items that follow it are
-included, because in law text the items are the answer; a chosen list item is quoted from the
-sentence that introduces its list, because an item alone does not say what it is a list of.
+included, because in law text the items are the answer; a chosen list item is quoted under the
+sentence that introduces its list, because an item alone does not say what it is a list of: a
+condition ("…虚偽の報告をしたとき。") without its penalty ("…罰金に処する。") would mislead.
 """
 
 from __future__ import annotations
