@@ -273,7 +273,8 @@ class Assistant:
         # Whether the answer states what was asked (a date, an amount) is judged on its best
         # sentences only: a weaker one quoted for context must not turn a question the
         # documents do not answer ("次回公募の締切日") into an answer because it has some date.
-        decisive = select(min(self.settings.answer_sentences, DECISIVE_SENTENCES))[0]
+        limit = self.settings.answer_sentences
+        decisive = sentences if limit <= DECISIVE_SENTENCES else select(DECISIVE_SENTENCES)[0]
         problem = self._unanswerable_because(query, hits, [s.text for s in decisive], english)
         if not sentences or problem:
             return abstention(question, query, hits[:3], english, problem)
