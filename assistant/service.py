@@ -71,7 +71,12 @@ class Assistant:
             settings.candidate_k,
             self.catalog.sources_named_in,
             self._keyword_query,
-            SentenceReranker(self.sentence_vectors, settings.rerank_depth, settings.rerank_weight),
+            SentenceReranker(
+                self.sentence_vectors,
+                settings.rerank_depth,
+                settings.rerank_weight,
+                settings.rerank_pool_weight,
+            ),
             self.catalog.law_implemented_by,
         )
         self._indexer = Indexer(

@@ -35,7 +35,7 @@ def test_chunk_sentences_drop_fragments_but_never_return_nothing() -> None:
 
 def test_the_passage_whose_best_sentence_matches_rises_and_the_tail_keeps_its_order() -> None:
     embedder = CountingEmbedder()
-    reranker = SentenceReranker(SentenceVectors(embedder), depth=3, weight=2.0)
+    reranker = SentenceReranker(SentenceVectors(embedder), depth=3, weight=2.0, pool_weight=0.0)
     question = "報告書の提出期限"
     hits = [
         _hit("a", "主務大臣は必要な措置を講ずる。国は予算の範囲内で補助する。", 1.0),
@@ -50,14 +50,37 @@ def test_the_passage_whose_best_sentence_matches_rises_and_the_tail_keeps_its_or
     assert sorted(h.chunk.chunk_id for h in ranked) == ["a", "b", "c", "d"]
 
 
+def test_the_pool_weight_lifts_a_passage_from_below_the_head() -> None:
+    """A long list ranks low as a whole although one of its items answers; the pool term
+    standardizes the best sentence over every candidate, so it can climb past the head."""
+    embedder = CountingEmbedder()
+    question = "報告書の提出期限"
+    hits = [
+        _hit("a", "主務大臣は必要な措置を講ずる。国は予算の範囲内で補助する。", 1.0),
+        _hit("b", "この法律は公布の日から施行する。", 0.9),
+        _hit("c", "基本方針を定める。指針を公表する。", 0.8),
+        _hit("d", "無関係な規定である。報告書の提出期限は翌月末日とする。", 0.1),
+    ]
+    vector = np.asarray(embedder.embed_query(question))
+    head_only = SentenceReranker(SentenceVectors(embedder), depth=2, weight=2.0, pool_weight=0.0)
+    assert head_only.rerank(hits, vector)[-1].chunk.chunk_id == "d"
+    pooled = SentenceReranker(SentenceVectors(embedder), depth=2, weight=0.0, pool_weight=2.0)
+    ranked = pooled.rerank(hits, vector)
+    assert ranked[0].chunk.chunk_id == "d"
+    assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
+    # the new scores are the old ones plus the pool term; what moved is what matched
+    assert ranked[0].score > 0.1
+
+
 def test_zero_weight_or_depth_leaves_the_ranking_alone() -> None:
     embedder = CountingEmbedder()
     hits = [_hit("a", "一つ目の文。", 1.0), _hit("b", "二つ目の文。", 0.5)]
     vector = np.asarray(embedder.embed_query("二つ目"))
     for reranker in (
-        SentenceReranker(SentenceVectors(embedder), depth=0, weight=1.0),
-        SentenceReranker(SentenceVectors(embedder), depth=10, weight=0.0),
+        SentenceReranker(SentenceVectors(embedder), depth=0, weight=1.0, pool_weight=0.0),
+        SentenceReranker(SentenceVectors(embedder), depth=10, weight=0.0, pool_weight=0.0),
     ):
+        assert not reranker.enabled
         assert reranker.rerank(hits, vector) == hits
     assert embedder.embedded == []
 

@@ -127,7 +127,30 @@ def test_the_sentence_reranker_lifts_the_passage_whose_sentence_answers_a_paraph
     assert cached > 0
     assert rank() == with_reranker and len(real_assistant.sentence_vectors) == cached
     monkeypatch.setattr(real_assistant.retriever.reranker, "weight", 0.0)
+    monkeypatch.setattr(real_assistant.retriever.reranker, "pool_weight", 0.0)
     assert with_reranker <= 5 < rank()
+
+
+def test_the_pool_term_lifts_a_long_list_whose_one_item_answers_from_below_the_head(
+    real_assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """推進法 第九条 lists what an approval needs; the passage holding its item for joint
+    applications (「適正な競争が確保されるものであること」) is mostly other conditions and ranks
+    far down as a whole, but that item is what answers. Only the pool term reaches below the
+    head."""
+    question = "同業他社と組んで計画を申請する場合、追加でどんな点が審査されますか？"
+    reranker = real_assistant.retriever.reranker
+
+    def rank() -> int:
+        hits = real_assistant.search(question, k=100)
+        texts = [h.chunk.search_text for h in hits]
+        found = (i for i, text in enumerate(texts, 1) if "適正な競争が確保される" in text)
+        return next(found, len(texts) + 1)  # not a candidate at all: below every hit
+
+    pooled = rank()
+    monkeypatch.setattr(reranker, "pool_weight", 0.0)
+    fused = rank()
+    assert pooled < reranker.depth < fused, (pooled, fused)
 
 
 def test_warm_up_embeds_every_indexed_sentence_so_questions_embed_none(
