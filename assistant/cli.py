@@ -92,6 +92,9 @@ def ask(
 ) -> None:
     """Answer QUESTION from the indexed documents, with citations."""
     assistant = open_assistant()
+    # The reranker reads every candidate's sentence vectors: stored by the first warm-up after
+    # an ingest (about a minute for the shipped corpus), read back in a second after that.
+    assistant.warm_up()
     search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
     answer = assistant.ask(question, k=k, search_filter=search_filter)
     if as_json:

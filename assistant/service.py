@@ -83,23 +83,32 @@ class Assistant:
             settings, self._store, self.embedder, self.catalog, publish=self.retriever.refresh
         )
         self._write_lock = threading.Lock()
+        self._warm = False  # set by warm_up: every indexed sentence has its vector
 
     def _keyword_query(self, text: str) -> str:
         """What keyword search looks for: English questions get their Japanese legal terms."""
         return self._terms.expand(text) if is_english(text) else text
 
     def warm_up(self) -> None:
-        """Load the model and embed every indexed sentence, so questions run at full speed.
+        """Load the model and make sure every indexed sentence has its vector.
 
-        The sentence reranker and the answerer need a vector for each sentence of the passages
-        they look at; computed lazily, a question over unseen passages embeds up to a hundred
-        sentences (about a second), and the vectors would depend on which questions came first
-        (see ``SentenceVectors``). Serving and evaluation embed them all here instead, in corpus
-        order, and keep them in the index folder: the first start after an ingest takes about a
-        minute for the shipped corpus, later starts read them back. Documents ingested while
-        serving are embedded as they are asked.
+        The sentence reranker scores every candidate's sentences and the answerer chooses among
+        them; embedded lazily, one question over unseen passages would embed some four hundred
+        sentences (tens of seconds), and the vectors would depend on which questions came first
+        (see ``SentenceVectors``). Serving, evaluation and ``ask`` warm up first; the vectors
+        are stored beside the index, so only the first start after an ingest embeds them (about
+        a minute for the shipped corpus). Once warm, an ingest embeds the sentences it adds.
         """
         self.embedder.embed_query("warm-up")
+        self._embed_indexed_sentences()
+        self._warm = True
+
+    def _embed_indexed_sentences(self) -> None:
+        """Embed, in corpus order, the indexed sentences that have no vector yet, and store all.
+
+        Corpus order and batches of 64 make the vectors the same whichever command built them
+        (in bfloat16 a vector varies slightly with its batch).
+        """
         reranker = self.retriever.reranker
         if not (reranker and reranker.enabled) and self.settings.answer_semantic_weight == 0:
             return  # nothing would use the sentence vectors
@@ -119,9 +128,17 @@ class Assistant:
         )
 
     def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
-        """Index files and folders, then make the result searchable at once."""
+        """Index files and folders, then make the result searchable at once.
+
+        In a warm process (serving) the new passages' sentences are embedded here too, so the
+        first questions about a document added in the chat are as fast as any. A cold one (the
+        ``ingest`` command) leaves that to the next warm-up: the command stays a pure indexing
+        step, and the sentences are embedded in corpus order as a whole.
+        """
         with self._write_lock:
             report = self._indexer.ingest(paths, prune=prune)  # publishes to the retriever
+            if self._warm and (report.added or report.updated):
+                self._embed_indexed_sentences()
         return report
 
     def remove_document(self, source: str) -> bool:

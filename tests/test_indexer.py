@@ -1,6 +1,7 @@
 """Ingestion against a real Chroma on disk (fake embedder for speed)."""
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,3 +85,40 @@ def test_orphaned_chunks_from_an_interrupted_ingest_are_removed(tmp_path: Path) 
     )
     assistant.ingest([CORPUS])
     assert not {c.chunk_id for c in orphan} & assistant._store.stored_chunk_ids()
+
+
+def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_does_not(
+    tmp_path: Path,
+) -> None:
+    """The reranker scores the sentences of every candidate; left to question time, that
+    would be hundreds of sentences for the first questions after an upload. The ``ingest``
+    command stays a pure indexing step: the next warm-up embeds the corpus in order."""
+    from assistant.rerank import chunk_sentences
+    from assistant.service import SENTENCE_VECTORS_FILE
+
+    class Counting(HashingEmbedder):
+        """The hashing fake, counting the passages it embeds."""
+
+        passages = 0
+
+        def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+            Counting.passages += len(texts)
+            return super().embed_passages(texts)
+
+    cold = make_settings(tmp_path / "cold")
+    assert Assistant(cold, HashingEmbedder()).ingest([CORPUS]).ok
+    assert not (cold.index_dir / SENTENCE_VECTORS_FILE).exists()
+
+    warm = make_settings(tmp_path / "warm")
+    serving = Assistant(warm, HashingEmbedder())
+    serving.warm_up()  # nothing indexed yet
+    assert serving.ingest([CORPUS]).ok  # as an upload in the chat
+    assert (warm.index_dir / SENTENCE_VECTORS_FILE).exists()
+    chunks = serving.retriever.snapshot.chunks.values()
+    assert all(s in serving.sentence_vectors for c in chunks for s in chunk_sentences(c))
+
+    restarted = Assistant(warm, Counting())
+    restarted.warm_up()
+    assert restarted.search("認定を受けた計画を変更したいときの手続は？")
+    restarted.ask("認定を受けた計画を変更したいときの手続は？")
+    assert Counting.passages == 0
