@@ -193,10 +193,14 @@ class SentenceReranker:
         """
         if not self.enabled or len(hits) < 2:
             return list(hits)
-        best = self.best_sentence_scores(query_vector, hits)
+        # Without the pool term only the head's sentences are read (and embedded if new).
+        scored = hits if self.pool_weight else hits[: self.depth]
+        best = self.best_sentence_scores(query_vector, scored)
         scores = np.asarray([h.score for h in hits], dtype=np.float64)
-        scores += self.pool_weight * zscores(best)
-        order = list(np.argsort(-scores, kind="stable"))
+        order = list(range(len(hits)))
+        if self.pool_weight:
+            scores += self.pool_weight * zscores(best)
+            order = list(np.argsort(-scores, kind="stable"))
         if self._head_enabled:
             head, tail = order[: self.depth], order[self.depth :]
             bonus = self.weight * zscores(best[head])

@@ -7,8 +7,8 @@ are standardized (z-scores) over the candidate pool and mixed with fixed weights
 reciprocal-rank fusion this keeps how far ahead a candidate is, which is what lets the fused
 ranking beat each of its parts. "keyword" mode is the SudachiPy BM25 view alone.
 
-In hybrid mode a second stage (assistant.rerank) re-orders the head of the fused ranking by how
-well each passage's best sentence matches the question. Hits are returned in ranking order.
+In hybrid mode a second stage (assistant.rerank) re-scores the Japanese questions' candidates by
+how well each passage's best sentence matches the question. Hits are returned in ranking order.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ def test_the_passage_whose_best_sentence_matches_rises_and_the_tail_keeps_its_or
     assert ranked[0].chunk.chunk_id == "c"
     assert ranked[-1].chunk.chunk_id == "d"
     assert sorted(h.chunk.chunk_id for h in ranked) == ["a", "b", "c", "d"]
+    # without the pool term only the head's sentences are read: "d" is below it
+    assert "報告書の提出期限" not in embedder.embedded
 
 
 def test_the_pool_weight_lifts_a_passage_from_below_the_head() -> None:
