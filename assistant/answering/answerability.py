@@ -32,6 +32,12 @@ class AnswerType:
     present: re.Pattern[str]
 
 
+# A law's number: 「令和四年政令第三百九十四号」, 「平成三年法律第七十七号」. Its era year is not a
+# date, nor its 三年 a duration: left in, every sentence citing another law would "state" one.
+_LAW_NUMBER = re.compile(
+    rf"(?:明治|大正|昭和|平成|令和){_NUM}+年[^。、，,()（）「」]{{0,30}}?"
+    rf"(?:法律|政令|省令|府令|規則|告示|命令|条約)第{_NUM}+号"
+)
 _PERCENTAGE = re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}")
 _AMOUNT = re.compile(rf"{_NUM}+\s*円")
 
@@ -114,7 +120,7 @@ _ASKS_ARTICLE_TEXT = re.compile(
 def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
     """The label of an answer type the question asks for but no sentence contains."""
     text = normalize(question)
-    answer = normalize("".join(sentences))
+    answer = _LAW_NUMBER.sub("", normalize("".join(sentences)))
     for answer_type in ANSWER_TYPES:
         if answer_type.asked.search(text) and not answer_type.present.search(answer):
             return answer_type.label

@@ -17,6 +17,14 @@ def test_answer_type_must_be_present() -> None:
     assert missing_answer_type("何を提出しますか？", ["報告書を提出する。"]) is None
 
 
+def test_a_law_number_is_neither_a_date_nor_a_duration() -> None:
+    cited = ["施行令（令和四年政令第三百九十四号）第一条に掲げる物資に係るものに限る。"]
+    assert missing_answer_type("申請の締切日はいつですか？", cited) == "date"
+    law = ["暴力団員による不当な行為の防止等に関する法律（平成三年法律第七十七号）"]
+    assert missing_answer_type("猶予は何年間ですか？", law) == "duration"
+    assert missing_answer_type("申請の締切日はいつですか？", ["令和四年五月十八日に公布"]) is None
+
+
 def test_names_absent_from_passages() -> None:
     assert missing_names(["トヨタ"], [{"認定", "計画"}]) == ["トヨタ"]
     assert missing_names(["goco"], [{"goco"}]) == []
