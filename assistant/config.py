@@ -45,12 +45,14 @@ class Settings(BaseSettings):
 
     top_k: int = Field(5, ge=1, le=50)
     candidate_k: int = Field(40, ge=5, le=500)
-    # Second stage (assistant.rerank): how much each candidate's best-sentence similarity
-    # counts (z-score units) over the whole candidate pool, and again among the first
-    # rerank_depth hits. Both weights 0 turn it off.
-    rerank_pool_weight: float = Field(0.8, ge=0.0, le=5.0)
+    # Second stage (assistant.rerank): how much each candidate's best-sentence score counts
+    # (z-score units) over the whole candidate pool, and again among the first rerank_depth
+    # hits (both weights 0 turn it off); and how much the share of the question's words in a
+    # sentence adds to its e5 similarity (0 = similarity only).
+    rerank_pool_weight: float = Field(1.0, ge=0.0, le=5.0)
     rerank_depth: int = Field(15, ge=0, le=200)
-    rerank_weight: float = Field(0.0, ge=0.0, le=5.0)
+    rerank_weight: float = Field(0.2, ge=0.0, le=5.0)
+    rerank_lexical_weight: float = Field(0.1, ge=0.0, le=5.0)
     # Calibrated with evals/calibrate_abstention.py on the domain dataset (see README).
     abstain_threshold: float = Field(0.38, ge=0.0, le=1.0)
     abstain_threshold_en: float = Field(0.15, ge=0.0, le=1.0)

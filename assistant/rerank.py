@@ -4,14 +4,23 @@ A chunk vector averages some 450 characters, while a question is usually answere
 sentence of it; a paraphrased question ("いつまでに出す必要がありますか") sits close to the
 sentence that answers it ("遅滞なく、報告書を提出しなければならない") but far from the average
 of a long article. No Japanese cross-encoder ships offline, so the same e5 model scores the
-question against every sentence of every candidate, and the best sentence's cosine counts twice:
-standardized over the whole candidate pool (``pool_weight``), so a long list whose one item
-answers can climb from far down, and standardized again among the first ``depth`` passages
-(``weight``), which separates close neighbours at the top.
+question against every sentence of every candidate.
+
+A sentence alone has lost its context: 「首都のヴィエンチャン市を含む…」 never says which country,
+an item of 第九条 never says what it is a condition for. So each sentence is also embedded with
+its chunk's header in front (document, article, heading: 「ラオス 首都の…」, 「推進法 第九条 …」),
+and counts with whichever of the two vectors is closer to the question. To that similarity a
+sentence adds, with ``lexical_weight``, the share of the question's words (weighted by idf) that
+it and its header contain: e5-small blurs names and rare terms that the question repeats
+verbatim. The best sentence's score then counts twice: standardized over the whole candidate
+pool (``pool_weight``), so a long list whose one item answers can climb from far down, and
+standardized again among the first ``depth`` passages (``weight``), which separates close
+neighbours at the top.
 
 Sentence vectors are cached by text, so the cost is bounded by the corpus, not by traffic: each
-sentence is embedded once per process, and the answerer reuses the same vectors to choose the
-sentences it quotes. Measured on the domain evaluation and JSQuAD (see README).
+sentence is embedded once per process (twice, with and without its header), and the answerer
+reuses the same vectors to choose the sentences it quotes. Measured on the domain evaluation and
+JSQuAD (see README).
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,6 +54,35 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
     return sentences or [chunk.search_text]
 
 
+def header_and_sentences(chunk: Chunk) -> tuple[str, list[str]]:
+    """The chunk's header line (document, article, heading) and the sentences of its text.
+
+    The chunker writes ``search_text`` as the header, a newline, then the normalized text; a
+    chunk stored without a header has no newline and an empty header here.
+    """
+    header, newline, body = chunk.search_text.partition("\n")
+    if not newline:
+        header, body = "", chunk.search_text
+    sentences = [s for s in split_sentences(body) if len(s) >= MIN_SENTENCE_CHARS]
+    return header, sentences or [body or header]
+
+
+def in_context(header: str, sentences: Sequence[str]) -> list[str]:
+    """Each sentence with the header in front, as it is embedded for the reranker.
+
+    Joined by a space: e5's tokenizer reads a newline as a space (the same token ids), and the
+    stored sentence vectors use the newline as their separator.
+    """
+    return [f"{header} {s}" if header else s for s in sentences]
+
+
+def indexed_sentences(chunk: Chunk) -> list[str]:
+    """Every text of a chunk that gets a sentence vector: its sentences (which the answerer and
+    the delegation check read) and its text's sentences in context (which the reranker reads)."""
+    header, sentences = header_and_sentences(chunk)
+    return chunk_sentences(chunk) + in_context(header, sentences)
+
+
 class SentenceVectors:
     """e5 passage vectors of sentences, cached by normalized text (LRU, thread-safe).
 
@@ -59,7 +97,7 @@ class SentenceVectors:
         self, embedder: Embedder, capacity: int = 50_000, path: Path | None = None
     ) -> None:
         self._embedder = embedder
-        self._capacity = capacity
+        self.capacity = capacity
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._path = path
@@ -135,7 +173,7 @@ class SentenceVectors:
             for key in keys:
                 self._cache[key] = found[key]
                 self._cache.move_to_end(key)
-            while len(self._cache) > self._capacity:
+            while len(self._cache) > self.capacity:
                 self._cache.popitem(last=False)
         rows = [found[k] for k in keys]
         return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
@@ -148,30 +186,87 @@ class SentenceVectors:
 
 
 class SentenceReranker:
-    """Adds the standardized best-sentence similarity to the fused scores: over every
-    candidate with ``pool_weight``, then among the first ``depth`` hits with ``weight``."""
+    """Adds the standardized best-sentence score to the fused scores: over every candidate
+    with ``pool_weight``, then among the first ``depth`` hits with ``weight``.
+
+    A sentence's score is the closer of its two e5 similarities to the question (alone and
+    after its header) plus ``lexical_weight`` times the idf-weighted share of the question's
+    words that the sentence and its header contain (``tokenize`` gives a text's words).
+    """
 
     def __init__(
         self,
         vectors: SentenceVectors,
         depth: int = 15,
-        weight: float = 0.0,
-        pool_weight: float = 0.8,
+        weight: float = 0.2,
+        pool_weight: float = 1.0,
+        lexical_weight: float = 0.1,
+        tokenize: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.vectors = vectors
         self.depth = depth
         self.weight = weight
         self.pool_weight = pool_weight
+        self.lexical_weight = lexical_weight if tokenize is not None else 0.0
+        self._tokenize = tokenize
+        self._words: dict[str, frozenset[str]] = {}  # text -> its words; bounded by the corpus
+        self._words_lock = threading.Lock()
 
-    def best_sentence_scores(self, query_vector: np.ndarray, hits: Sequence[Hit]) -> np.ndarray:
-        """For each hit, the cosine of its best-matching sentence to the question."""
-        per_hit = [chunk_sentences(h.chunk) for h in hits]
-        flat = [s for sentences in per_hit for s in sentences]
-        scores = self.vectors.similarities(query_vector, flat)
+    def words(self, text: str) -> frozenset[str]:
+        """The distinct keyword tokens of a text, cached (sentences repeat across questions)."""
+        with self._words_lock:
+            found = self._words.get(text)
+        if found is None:
+            found = frozenset(self._tokenize(text)) if self._tokenize else frozenset()
+            with self._words_lock:
+                if len(self._words) >= self.vectors.capacity:
+                    self._words.clear()
+                self._words[text] = found
+        return found
+
+    def read_words(self, chunks: Iterable[Chunk]) -> None:
+        """Tokenize these chunks' headers and sentences ahead of the questions (warm-up)."""
+        if not self.lexical_weight:
+            return
+        for chunk in chunks:
+            header, sentences = header_and_sentences(chunk)
+            for text in (header, *sentences):
+                self.words(text)
+
+    def best_sentence_scores(
+        self,
+        query_vector: np.ndarray,
+        hits: Sequence[Hit],
+        terms: Mapping[str, float] | None = None,
+    ) -> np.ndarray:
+        """For each hit, the score of its best sentence (see the class docstring).
+
+        ``terms`` maps the question's distinct words to their idf; without it (or with a
+        lexical weight of 0) a sentence's score is its similarity alone.
+        """
+        parts = [header_and_sentences(h.chunk) for h in hits]
+        alone = [sentences for _, sentences in parts]
+        framed = [in_context(header, sentences) for header, sentences in parts]
+        flat = [s for sentences in alone for s in sentences]
+        similar = np.maximum(
+            self.vectors.similarities(query_vector, flat),
+            self.vectors.similarities(query_vector, [s for group in framed for s in group]),
+        )
+        total = sum(terms.values()) if terms else 0.0
         best, start = [], 0
-        for sentences in per_hit:
-            best.append(float(scores[start : start + len(sentences)].max()))
-            start += len(sentences)
+        for (header, sentences), group in zip(parts, alone, strict=True):
+            scores = similar[start : start + len(group)]
+            start += len(group)
+            if self.lexical_weight and total > 0 and terms:
+                around = self.words(header)
+                covered = np.asarray(
+                    [
+                        sum(w for t, w in terms.items() if t in around or t in self.words(s))
+                        for s in sentences
+                    ]
+                )
+                scores = scores + self.lexical_weight * covered / total
+            best.append(float(scores.max()))
         return np.asarray(best)
 
     @property
@@ -184,18 +279,24 @@ class SentenceReranker:
         with no pool weight, turn it off)."""
         return self._head_enabled or self.pool_weight != 0
 
-    def rerank(self, hits: Sequence[Hit], query_vector: np.ndarray) -> list[Hit]:
+    def rerank(
+        self,
+        hits: Sequence[Hit],
+        query_vector: np.ndarray,
+        terms: Mapping[str, float] | None = None,
+    ) -> list[Hit]:
         """The hits re-scored and re-ordered, best first.
 
         The pool term is standardized over every hit passed in (the whole candidate pool, so
         pass all of them, not a top k); the head term only over the first ``depth`` after it,
-        and hits below the head keep their pool-adjusted order after it.
+        and hits below the head keep their pool-adjusted order after it. ``terms``: the
+        question's words and their idf, for the lexical part of a sentence's score.
         """
         if not self.enabled or len(hits) < 2:
             return list(hits)
         # Without the pool term only the head's sentences are read (and embedded if new).
         scored = hits if self.pool_weight else hits[: self.depth]
-        best = self.best_sentence_scores(query_vector, scored)
+        best = self.best_sentence_scores(query_vector, scored, terms)
         scores = np.asarray([h.score for h in hits], dtype=np.float64)
         order = list(range(len(hits)))
         if self.pool_weight:

@@ -35,7 +35,7 @@ from assistant.index import ChromaStore, ManifestEntry
 from assistant.indexer import Indexer, IngestReport
 from assistant.japanese import is_english, kanji_article_numbers, normalize
 from assistant.keyword import JapaneseTokenizer, TokenStore
-from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
+from assistant.rerank import SentenceReranker, SentenceVectors, indexed_sentences
 from assistant.retrieval import Retriever
 from assistant.terms import load_terms
 from assistant.types import Answer, AnswerSentence, Citation, Hit, SearchFilter
@@ -76,6 +76,8 @@ class Assistant:
                 settings.rerank_depth,
                 settings.rerank_weight,
                 settings.rerank_pool_weight,
+                settings.rerank_lexical_weight,
+                self._tokenizer.tokenize,
             ),
             self.catalog.law_implemented_by,
         )
@@ -113,13 +115,15 @@ class Assistant:
         if not (reranker and reranker.enabled) and self.settings.answer_semantic_weight == 0:
             return  # nothing would use the sentence vectors
         snapshot = self.retriever.snapshot
-        sentences = [s for chunk in snapshot.chunks.values() for s in chunk_sentences(chunk)]
+        sentences = [s for chunk in snapshot.chunks.values() for s in indexed_sentences(chunk)]
         missing = [s for s in dict.fromkeys(sentences) if s not in self.sentence_vectors]
         started = time.perf_counter()
         for start in range(0, len(missing), 64):
             self.sentence_vectors.of(missing[start : start + 64])
         if missing or len(self.sentence_vectors) != len({normalize(s) for s in sentences}):
             self.sentence_vectors.save(sentences)
+        if reranker is not None:
+            reranker.read_words(snapshot.chunks.values())
         log.info(
             "embedded %d of %d sentences in %.0f s",
             len(missing),

@@ -93,7 +93,7 @@ def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_d
     """The reranker scores the sentences of every candidate; left to question time, that
     would be hundreds of sentences for the first questions after an upload. The ``ingest``
     command stays a pure indexing step: the next warm-up embeds the corpus in order."""
-    from assistant.rerank import chunk_sentences
+    from assistant.rerank import indexed_sentences
     from assistant.service import SENTENCE_VECTORS_FILE
 
     class Counting(HashingEmbedder):
@@ -115,7 +115,7 @@ def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_d
     assert serving.ingest([CORPUS]).ok  # as an upload in the chat
     assert (warm.index_dir / SENTENCE_VECTORS_FILE).exists()
     chunks = serving.retriever.snapshot.chunks.values()
-    assert all(s in serving.sentence_vectors for c in chunks for s in chunk_sentences(c))
+    assert all(s in serving.sentence_vectors for c in chunks for s in indexed_sentences(c))
 
     restarted = Assistant(warm, Counting())
     restarted.warm_up()

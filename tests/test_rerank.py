@@ -6,7 +6,15 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embedding import HashingEmbedder
-from assistant.rerank import SentenceReranker, SentenceVectors, chunk_sentences
+from assistant.keyword import JapaneseTokenizer
+from assistant.rerank import (
+    SentenceReranker,
+    SentenceVectors,
+    chunk_sentences,
+    header_and_sentences,
+    in_context,
+    indexed_sentences,
+)
 from assistant.types import Chunk, DocumentKind, Hit
 
 
@@ -31,6 +39,69 @@ def test_chunk_sentences_drop_fragments_but_never_return_nothing() -> None:
     chunk = _hit("a", "削除\n報告書を遅滞なく提出しなければならない。", 0.0).chunk
     assert chunk_sentences(chunk) == ["報告書を遅滞なく提出しなければならない。"]
     assert chunk_sentences(_hit("b", "削除", 0.0).chunk) == ["削除"]
+
+
+def _headed(cid: str, header: str, text: str, score: float) -> Hit:
+    """A hit whose search text is the chunker's: the header line, then the text."""
+    chunk = Chunk(cid, f"{cid}.md", header, DocumentKind.OTHER, text, f"{header}\n{text}", 0)
+    return Hit(chunk, score)
+
+
+def test_a_chunk_splits_into_its_header_and_its_texts_sentences() -> None:
+    text = "首都のヴィエンチャン市を含む。人口は約七百万人である。"
+    chunk = _headed("a", "ラオス人民民主共和国", text, 0.0).chunk
+    header, sentences = header_and_sentences(chunk)
+    assert header == "ラオス人民民主共和国"
+    assert sentences == ["首都のヴィエンチャン市を含む。", "人口は約七百万人である。"]
+    framed = in_context(header, sentences)
+    assert framed == [f"ラオス人民民主共和国 {s}" for s in sentences]
+    # what warm-up embeds: the sentences alone (the header line is one) and in context
+    assert indexed_sentences(chunk) == ["ラオス人民民主共和国", *sentences, *framed]
+    bare = _hit("b", "報告書を遅滞なく提出しなければならない。", 0.0).chunk  # no header line
+    assert header_and_sentences(bare) == ("", ["報告書を遅滞なく提出しなければならない。"])
+    assert in_context("", ["報告書を提出する。"]) == ["報告書を提出する。"]
+
+
+def test_a_sentence_is_read_with_its_header_when_that_is_closer_to_the_question() -> None:
+    """Neither sentence names the country; only the header says which one each is about."""
+    embedder = CountingEmbedder()
+    reranker = SentenceReranker(SentenceVectors(embedder), depth=0, weight=0.0, pool_weight=1.0)
+    hits = [
+        _headed("thai", "タイ王国", "首都は人口の多い大都市である。", 1.0),
+        _headed("laos", "ラオス人民民主共和国", "首都は人口の多い大都市である。", 0.9),
+    ]
+    vector = np.asarray(embedder.embed_query("ラオス人民民主共和国の首都"))
+    best = reranker.best_sentence_scores(vector, hits)
+    assert best[1] > best[0]
+    assert reranker.rerank(hits, vector)[0].chunk.chunk_id == "laos"
+    assert "ラオス人民民主共和国 首都は人口の多い大都市である。" in embedder.embedded
+
+
+def test_the_share_of_the_questions_words_in_a_sentence_adds_to_its_score() -> None:
+    """The same similarity, but one sentence holds the question's rare word (weighted by idf)
+    and the other only its common one: the lexical part decides, and only when it is on."""
+    tokenizer = JapaneseTokenizer()
+    embedder = CountingEmbedder()
+    hits = [
+        _hit("a", "届出は事業所管大臣に対して行う。", 1.0),
+        _hit("b", "技術の提供は経済産業大臣に届け出る。", 1.0),
+    ]
+    vector = np.zeros(512)  # no similarity at all: only words count
+    terms = {t: (3.0 if t == "技術" else 0.5) for t in tokenizer.tokenize("技術の届出")}
+    assert "技術" in terms
+    lexical = SentenceReranker(
+        SentenceVectors(embedder), 0, 0.0, 1.0, lexical_weight=0.5, tokenize=tokenizer.tokenize
+    )
+    scores = lexical.best_sentence_scores(vector, hits, terms)
+    assert scores[1] > scores[0] > 0
+    assert lexical.rerank(hits, vector, terms)[0].chunk.chunk_id == "b"
+    # no tokenizer, no weight or no terms: similarity alone
+    for plain, given in (
+        (SentenceReranker(SentenceVectors(embedder), 0, 0.0, 1.0, lexical_weight=0.5), terms),
+        (SentenceReranker(SentenceVectors(embedder), 0, 0.0, 1.0, 0.0, tokenizer.tokenize), terms),
+        (lexical, {}),
+    ):
+        assert not plain.best_sentence_scores(vector, hits, given).any()
 
 
 def test_the_passage_whose_best_sentence_matches_rises_and_the_tail_keeps_its_order() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from assistant.errors import QuestionError
-from assistant.types import DocumentKind, SearchFilter
+from assistant.types import Chunk, DocumentKind, Hit, SearchFilter
 
 pytestmark = pytest.mark.integration
 
@@ -153,14 +154,58 @@ def test_the_pool_term_lifts_a_long_list_whose_one_item_answers_from_below_the_h
     assert pooled < reranker.depth < fused, (pooled, fused)
 
 
+def test_the_questions_own_words_in_a_sentence_lift_its_passage(
+    real_assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """推進法 第六十七条's sentence 「…当該特許出願に係る書類を内閣総理大臣に送付…」 repeats the
+    question's rarest words (特許出願, 特許庁長官, 書類), which e5-small's similarity alone blurs
+    among the other patent provisions; the lexical part of a sentence's score brings it up."""
+    question = "機微な発明の特許出願について、特許庁長官は出願書類をどこに回しますか？"
+
+    def rank() -> int:
+        hits = real_assistant.search(question, k=30)
+        texts = [h.chunk.search_text for h in hits]
+        found = (i for i, text in enumerate(texts, 1) if "係る書類を内閣総理大臣に送付" in text)
+        return next(found, len(texts) + 1)
+
+    with_words = rank()
+    monkeypatch.setattr(real_assistant.retriever.reranker, "lexical_weight", 0.0)
+    assert with_words <= 5 < rank()
+
+
+def test_a_sentence_read_after_its_header_knows_what_it_is_about(real_assistant: Any) -> None:
+    """With the real e5 model: two passages whose one sentence is the same and never names its
+    subject; only the header (document, article, heading) says which country each is about,
+    and the reranker ranks the right one first whatever the order it came in."""
+    from assistant.rerank import header_and_sentences, in_context
+
+    sentence = "首都は国内最大の都市で、政府機関の多くが置かれている。"
+
+    def hit(cid: str, header: str) -> Hit:
+        chunk = Chunk(
+            cid, f"{cid}.md", header, DocumentKind.OTHER, sentence, f"{header}\n{sentence}", 0
+        )
+        return Hit(chunk, 0.0)
+
+    reranker = real_assistant.retriever.reranker
+    vector = np.asarray(real_assistant.embedder.embed_query("ラオスの首都はどんな都市ですか？"))
+    hits = [hit("thailand", "タイ王国 地理"), hit("laos", "ラオス人民民主共和国 地理")]
+    for order in (hits, hits[::-1]):
+        assert reranker.rerank(order, vector, {})[0].chunk.chunk_id == "laos"
+    header, sentences = header_and_sentences(hits[1].chunk)
+    alone = reranker.vectors.similarities(vector, sentences)
+    framed = reranker.vectors.similarities(vector, in_context(header, sentences))
+    assert framed[0] > alone[0]
+
+
 def test_warm_up_embeds_every_indexed_sentence_so_questions_embed_none(
     real_assistant: Any,
 ) -> None:
-    from assistant.rerank import chunk_sentences
+    from assistant.rerank import indexed_sentences
 
     real_assistant.warm_up()
     chunks = real_assistant.retriever.snapshot.chunks.values()
-    sentences = {s for chunk in chunks for s in chunk_sentences(chunk)}
+    sentences = {s for chunk in chunks for s in indexed_sentences(chunk)}
     assert len(sentences) > 1000
     assert all(s in real_assistant.sentence_vectors for s in sentences)
     cached = len(real_assistant.sentence_vectors)
