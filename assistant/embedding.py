@@ -32,6 +32,29 @@ PAD_TO_MULTIPLE = 64
 _PROCESSING = {"text": {"pad_to_multiple_of": PAD_TO_MULTIPLE}}
 
 
+@functools.cache
+def _libc_malloc_trim() -> object | None:
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to release this way
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand the memory that embedding batches freed back to the system (glibc only).
+
+    glibc keeps freed activation buffers in the process's heap; over the thousands of sentences
+    a warm-up embeds they added some 90 MB to the peak resident memory of ``serve`` (a target
+    of the project: 1.5 GB). Trimming after each batch keeps the peak near the model's own.
+    """
+    trim = _libc_malloc_trim()
+    if callable(trim):
+        trim(0)
+
+
 class Embedder(Protocol):
     """Turns text into unit-length vectors; queries and passages are embedded differently."""
 

@@ -29,7 +29,7 @@ from assistant.answering.versions import version_notes
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
 from assistant.definitions import asks_for_definition
-from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.embedding import Embedder, SentenceTransformerEmbedder, release_freed_memory
 from assistant.errors import IndexStoreError, QuestionError
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.indexer import Indexer, IngestReport
@@ -120,6 +120,7 @@ class Assistant:
         started = time.perf_counter()
         for start in range(0, len(missing), 64):
             self.sentence_vectors.of(missing[start : start + 64])
+            release_freed_memory()
         if missing or len(self.sentence_vectors) != len({normalize(s) for s in sentences}):
             self.sentence_vectors.save(sentences)
         if reranker is not None:
