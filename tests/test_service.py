@@ -157,7 +157,7 @@ def test_the_pool_term_lifts_a_long_list_whose_one_item_answers_from_below_the_h
 def test_the_questions_own_words_in_a_sentence_lift_its_passage(
     real_assistant: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """推進法 第六十七条's sentence 「…当該特許出願に係る書類を内閣総理大臣に送付…」 repeats the
+    """推進法 第六十六条's sentence 「…当該特許出願に係る書類を内閣総理大臣に送付…」 repeats the
     question's rarest words (特許出願, 特許庁長官, 書類), which e5-small's similarity alone blurs
     among the other patent provisions; the lexical part of a sentence's score brings it up."""
     question = "機微な発明の特許出願について、特許庁長官は出願書類をどこに回しますか？"
