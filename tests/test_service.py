@@ -366,9 +366,9 @@ def test_english_questions_keep_the_fused_order_and_japanese_ones_are_reranked(
     calls: list[int] = []
     original = reranker.rerank
 
-    def spy(hits: Any, vector: Any) -> Any:
+    def spy(hits: Any, vector: Any, terms: Any = None) -> Any:
         calls.append(len(hits))
-        return original(hits, vector)
+        return original(hits, vector, terms)
 
     monkeypatch.setattr(reranker, "rerank", spy)
     english = real_assistant.search("Are cloud service programs designated as critical products?")
