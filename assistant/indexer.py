@@ -22,7 +22,7 @@ from pathlib import Path
 from assistant.catalog import Catalog
 from assistant.chunking import split_into_chunks
 from assistant.config import Settings
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, release_freed_memory
 from assistant.errors import AssistantError, IngestError
 from assistant.index import ChromaStore, ManifestEntry
 from assistant.ingest import SUPPORTED_SUFFIXES, load_document
@@ -211,6 +211,7 @@ class Indexer:
         new = batch.new_chunks()
         if new:
             vectors = self._embedder.embed_passages([c.search_text for c in new])
+            release_freed_memory()  # a serving process ingests uploads: keep its peak down
             self._store.add_chunks(new, vectors)
             batch.stored.update(c.chunk_id for c in new)
             report.chunks_embedded += len(new)
