@@ -18,7 +18,7 @@ import click
 
 from assistant.config import DEFAULT_MODEL_DIR, Settings, load_settings
 from assistant.errors import AssistantError
-from assistant.presentation import answer_to_dict, render_answer_text
+from assistant.present.answer import answer_to_dict, render_answer_text
 from assistant.types import DocumentKind, SearchFilter
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(16, ge=1, le=256)
     embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
 
+    vector_store: Literal["chroma", "memory"] = "chroma"
     chroma_mode: Literal["persistent", "http"] = "persistent"
     chroma_host: str = "127.0.0.1"
     chroma_port: int = Field(8000, ge=1, le=65535)
@@ -45,21 +46,40 @@ class Settings(BaseSettings):
 
     top_k: int = Field(5, ge=1, le=50)
     candidate_k: int = Field(40, ge=5, le=500)
-    # Second stage (assistant.rerank): how much each candidate's best-sentence score counts
-    # (z-score units) over the whole candidate pool, and again among the first rerank_depth
-    # hits (both weights 0 turn it off); and how much the share of the question's words in a
-    # sentence adds to its e5 similarity (0 = similarity only).
+
+    # Retrieval: weights of the standardized dense, word-BM25 and bigram-BM25 scores.
+    fusion_dense_weight: float = Field(0.5, ge=0.0, le=5.0)
+    fusion_words_weight: float = Field(0.2, ge=0.0, le=5.0)
+    fusion_bigrams_weight: float = Field(0.3, ge=0.0, le=5.0)
+
+    # Ranking: the steps, in order, and each step's weights (README: configuration).
+    ranking_steps: str = "boosts,sentences,delegation"
+    boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
+    boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     rerank_pool_weight: float = Field(1.0, ge=0.0, le=5.0)
     rerank_depth: int = Field(15, ge=0, le=200)
     rerank_weight: float = Field(0.2, ge=0.0, le=5.0)
     rerank_lexical_weight: float = Field(0.1, ge=0.0, le=5.0)
-    # Calibrated with evals/calibrate_abstention.py on the domain dataset (see README).
+    delegation_parents: int = Field(2, ge=0, le=20)
+    delegation_links: int = Field(2, ge=1, le=10)
+    delegation_tie: float = Field(0.02, ge=0.0, le=1.0)
+
+    # Answering and abstention.
+    answerer: Literal["auto", "extractive", "llm"] = "auto"
     abstain_threshold: float = Field(0.38, ge=0.0, le=1.0)
     abstain_threshold_en: float = Field(0.15, ge=0.0, le=1.0)
+    evidence_dense_floor: float = Field(0.78, ge=-1.0, le=1.0)
+    evidence_dense_ceiling: float = Field(0.90, ge=-1.0, le=1.0)
+    evidence_dense_floor_en: float = Field(0.75, ge=-1.0, le=1.0)
+    evidence_dense_ceiling_en: float = Field(0.85, ge=-1.0, le=1.0)
     answer_sentences: int = Field(4, ge=1, le=10)
-    # How much the e5 similarity of a sentence to the question counts when choosing the
-    # sentences to quote, next to the share of question words it contains (0 = words only).
+    answer_decisive_sentences: int = Field(3, ge=1, le=10)
     answer_semantic_weight: float = Field(0.1, ge=0.0, le=5.0)
+    answer_rank_prior: tuple[float, ...] = (0.30, 0.18, 0.10, 0.05, 0.0)
+    answer_cue_bonus: float = Field(0.3, ge=0.0, le=5.0)
+    answer_bare_item_weight: float = Field(0.7, ge=0.0, le=1.0)
+    answer_diverse_passages: int = Field(2, ge=0, le=10)
+    answer_passages: int = Field(5, ge=1, le=50)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
 
     llm_base_url: str = ""
@@ -74,6 +94,11 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         """Whether an OpenAI-compatible endpoint is configured for fluent answers."""
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The ranking steps, in order (``ranking_steps`` is comma-separated; empty = none)."""
+        return tuple(s.strip() for s in self.ranking_steps.split(",") if s.strip())
 
 
 def _unknown_env_settings() -> list[str]:
@@ -101,6 +126,18 @@ def load_settings(**overrides: object) -> Settings:
             for err in exc.errors()
         )
         raise ConfigError(f"invalid setting: {problems}") from exc
+    from assistant.pipeline import RANKING_STEPS  # the registry lives with the composition
+
+    unknown_steps = [s for s in settings.steps if s not in RANKING_STEPS]
+    if unknown_steps:
+        raise ConfigError(
+            f"{ENV_PREFIX}RANKING_STEPS: unknown step(s) {', '.join(unknown_steps)}; "
+            f"known: {', '.join(RANKING_STEPS)}"
+        )
+    if settings.answerer == "llm" and not settings.llm_enabled:
+        raise ConfigError(
+            f"{ENV_PREFIX}ANSWERER=llm needs {ENV_PREFIX}LLM_BASE_URL and {ENV_PREFIX}LLM_MODEL"
+        )
     if settings.chunk_overlap >= settings.chunk_size // 2:
         raise ConfigError(
             f"{ENV_PREFIX}CHUNK_OVERLAP ({settings.chunk_overlap}) must be less than half of "

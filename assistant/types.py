@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
+
+import numpy as np
 
 
 class DocumentKind(StrEnum):
@@ -101,6 +104,63 @@ class SearchFilter:
 
 
 @dataclass(frozen=True)
+class ManifestEntry:
+    """The committed state of one source file in the index (a domain record, not a store's).
+
+    The UI lists documents from it and retrieval filters by it; every vector store keeps one
+    per file, so it lives here rather than in an adapter.
+    """
+
+    source: str
+    sha256: str
+    chunk_ids: tuple[str, ...]
+    title: str
+    kind: DocumentKind
+    version: str = ""
+    superseded_by: str = ""
+    path: str = ""
+    pipeline: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question as every stage sees it, analysed once.
+
+    Built by ``assistant.query`` before retrieval: the text is normalized, its language
+    detected, embedded and tokenized exactly once, and each stage reads what it needs from
+    here instead of redoing that work. ``question`` is what the user typed (shown back);
+    ``text`` is what is searched (a follow-up rewritten with the conversation's subject).
+    """
+
+    question: str
+    text: str
+    search_text: str  # ``text`` with article numbers in kanji, as passages write them
+    language: Literal["ja", "en"]
+    keyword_text: str  # ``search_text`` plus the Japanese forms of English legal terms
+    words: tuple[str, ...]  # keyword tokens of ``search_text``
+    keyword_words: tuple[str, ...]  # keyword tokens of ``keyword_text``
+    names: tuple[str, ...]  # proper nouns and acronyms of ``text``
+    vector: np.ndarray = field(compare=False, repr=False)
+    search_filter: SearchFilter = field(default_factory=SearchFilter)
+    k: int = 5
+    mode: str = "hybrid"
+
+    @property
+    def english(self) -> bool:
+        """Whether the question is in English (answers and messages follow its language)."""
+        return self.language == "en"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the retrieved passages support an answer: the abstention signals."""
+
+    dense: float
+    coverage: float | None
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Citation:
     """A numbered pointer from an answer to the passage that supports it."""
 
@@ -125,6 +185,8 @@ class Answer:
     follow-up was rewritten from the conversation). When ``abstained`` is true ``sentences`` is
     empty and ``nearest`` lists what retrieval did find, so the user sees the evidence anyway.
     ``generated`` marks text written by an LLM (checked by overlap) rather than quoted verbatim.
+    ``ranked`` is every passage retrieval returned (the evaluation reads ranks from it) and
+    ``evidence`` the signals the abstention decision was made on, so nothing is recomputed.
     """
 
     question: str
@@ -137,3 +199,5 @@ class Answer:
     language: str = "ja"
     notes: tuple[str, ...] = field(default_factory=tuple)
     generated: bool = False
+    ranked: tuple[Hit, ...] = ()
+    evidence: Evidence | None = None

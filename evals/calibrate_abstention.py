@@ -30,8 +30,7 @@ def main() -> None:
     rows = []
     for case in load_cases(dataset):
         answer = assistant.ask(case.question)
-        hits = assistant.search(case.question)
-        confidence = assistant.evidence(case.question, hits).confidence
+        confidence = answer.evidence.confidence if answer.evidence else 0.0
         rows.append((is_english(case.question), case.answerable, answer.abstained, confidence))
     for english in (False, True):
         label = "English" if english else "Japanese"

@@ -20,7 +20,7 @@ import pytest
 
 from assistant.chunking import split_into_chunks
 from assistant.embedding import HashingEmbedder
-from assistant.indexer import EMBED_GROUP
+from assistant.index.writer import EMBED_GROUP
 from assistant.ingest import load_document
 from assistant.service import Assistant
 from tests import pdf_fixtures as fx
@@ -34,7 +34,7 @@ import os, signal, sys
 from pathlib import Path
 from assistant.config import load_settings
 from assistant.embedding import HashingEmbedder
-from assistant.index import ChromaStore
+from assistant.index.chroma import ChromaStore
 from assistant.service import Assistant
 
 method, nth, folder = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
@@ -73,11 +73,11 @@ def _documents(folder: Path, count: int, pages: int = 1) -> list[Path]:
 
 def _assert_complete(assistant: Assistant, files: list[Path]) -> None:
     """Every file indexed once, and Chroma holds exactly the chunks the manifest names."""
-    manifest = assistant._store.manifest()
+    manifest = assistant.pipeline.store.manifest()
     assert sorted(manifest) == sorted(f.name for f in files)
     live = [cid for entry in manifest.values() for cid in entry.chunk_ids]
     assert len(live) == len(set(live))  # no chunk listed twice
-    assert assistant._store.stored_chunk_ids() == set(live)  # no orphans, nothing missing
+    assert assistant.pipeline.store.stored_chunk_ids() == set(live)  # no orphans, nothing missing
 
 
 def _run_worker(tmp_path: Path, folder: Path, method: str = "commit", nth: int = 0) -> None:
@@ -100,10 +100,10 @@ def test_kill_between_writing_chunks_and_committing_them(tmp_path: Path) -> None
     _run_worker(tmp_path, folder, "commit", 3)
 
     assistant = Assistant(make_settings(tmp_path, corpus_dir=folder), HashingEmbedder())
-    committed = assistant._store.manifest()
+    committed = assistant.pipeline.store.manifest()
     assert sorted(committed) == [files[0].name, files[1].name]
     live = {cid for entry in committed.values() for cid in entry.chunk_ids}
-    uncommitted = assistant._store.stored_chunk_ids() - live
+    uncommitted = assistant.pipeline.store.stored_chunk_ids() - live
     assert uncommitted  # the third file's chunks are in Chroma...
     hits = assistant.search(QUESTION, k=10)
     assert hits and {h.chunk.source for h in hits} <= set(committed)  # ...but never shown
@@ -111,7 +111,7 @@ def test_kill_between_writing_chunks_and_committing_them(tmp_path: Path) -> None
 
     report = assistant.ingest([folder])
     assert sorted(report.added) == [f.name for f in files[2:]] and report.ok
-    manifest = assistant._store.manifest()
+    manifest = assistant.pipeline.store.manifest()
     assert set(manifest[files[2].name].chunk_ids) <= uncommitted
     # Everything the killed run wrote is reused; only chunks it never wrote are embedded.
     now_live = {cid for entry in manifest.values() for cid in entry.chunk_ids}
@@ -130,10 +130,10 @@ def test_kill_after_a_reingest_committed_but_before_old_chunks_were_deleted(
     _run_worker(tmp_path, folder, "delete_chunks", 1)
 
     assistant = Assistant(make_settings(tmp_path, corpus_dir=folder), HashingEmbedder())
-    manifest = assistant._store.manifest()
+    manifest = assistant.pipeline.store.manifest()
     changed = manifest[files[1].name]
     live = {cid for entry in manifest.values() for cid in entry.chunk_ids}
-    assert assistant._store.stored_chunk_ids() > live  # the replaced chunks are still there
+    assert assistant.pipeline.store.stored_chunk_ids() > live  # the replaced chunks are still there
     hits = assistant.search("重点分野は何ですか", k=5)
     assert hits[0].chunk.source == files[1].name and "四分野" in hits[0].chunk.text
     assert all(
@@ -174,7 +174,7 @@ def test_cli_ingest_killed_midway_recovers_on_rerun(tmp_path: Path) -> None:
     assert process.returncode == -signal.SIGKILL
 
     assistant = Assistant(make_settings(tmp_path, corpus_dir=folder))  # the real model
-    indexed = assistant._store.manifest()
+    indexed = assistant.pipeline.store.manifest()
     assert 1 <= len(indexed) < len(files)
     answer = assistant.ask(QUESTION)
     assert not answer.abstained and {c.chunk.source for c in answer.citations} <= set(indexed)

@@ -51,7 +51,7 @@ def test_look_up_quotes_a_defining_sentence_with_its_citation(fake_assistant) ->
     assert "「装備品等」とは" in entry.quote
     assert entry.source.startswith("505AC0000000054")
     assert "第二条" in entry.label
-    chunk = fake_assistant.retriever.snapshot.chunks[entry.chunk_id]
+    chunk = fake_assistant.pipeline.reader.snapshot.chunks[entry.chunk_id]
     assert entry.quote in chunk.text
 
 

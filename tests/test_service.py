@@ -13,6 +13,11 @@ from assistant.types import Chunk, DocumentKind, Hit, SearchFilter
 pytestmark = pytest.mark.integration
 
 
+def _reranker(assistant: Any) -> Any:
+    """The pipeline's sentence-reranking step."""
+    return next(step for step in assistant.pipeline.ranker.steps if step.name == "sentences")
+
+
 def _sources(answer: Any) -> list[tuple[str, str]]:
     return [(c.chunk.source, c.chunk.article) for c in answer.citations]
 
@@ -124,11 +129,11 @@ def test_the_sentence_reranker_lifts_the_passage_whose_sentence_answers_a_paraph
         return next(i for i, text in enumerate(texts, 1) if "航海用具及び推進器" in text)
 
     with_reranker = rank()
-    cached = len(real_assistant.sentence_vectors)
+    cached = len(real_assistant.pipeline.scorer.vectors)
     assert cached > 0
-    assert rank() == with_reranker and len(real_assistant.sentence_vectors) == cached
-    monkeypatch.setattr(real_assistant.retriever.reranker, "weight", 0.0)
-    monkeypatch.setattr(real_assistant.retriever.reranker, "pool_weight", 0.0)
+    assert rank() == with_reranker and len(real_assistant.pipeline.scorer.vectors) == cached
+    monkeypatch.setattr(_reranker(real_assistant), "weight", 0.0)
+    monkeypatch.setattr(_reranker(real_assistant), "pool_weight", 0.0)
     assert with_reranker <= 5 < rank()
 
 
@@ -140,7 +145,7 @@ def test_the_pool_term_lifts_a_long_list_whose_one_item_answers_from_below_the_h
     far down as a whole, but that item is what answers. Only the pool term reaches below the
     head."""
     question = "同業他社と組んで計画を申請する場合、追加でどんな点が審査されますか？"
-    reranker = real_assistant.retriever.reranker
+    reranker = _reranker(real_assistant)
 
     def rank() -> int:
         hits = real_assistant.search(question, k=100)
@@ -169,7 +174,7 @@ def test_the_questions_own_words_in_a_sentence_lift_its_passage(
         return next(found, len(texts) + 1)
 
     with_words = rank()
-    monkeypatch.setattr(real_assistant.retriever.reranker, "lexical_weight", 0.0)
+    monkeypatch.setattr(_reranker(real_assistant).scorer, "lexical_weight", 0.0)
     assert with_words <= 5 < rank()
 
 
@@ -177,7 +182,7 @@ def test_a_sentence_read_after_its_header_knows_what_it_is_about(real_assistant:
     """With the real e5 model: two passages whose one sentence is the same and never names its
     subject; only the header (document, article, heading) says which country each is about,
     and the reranker ranks the right one first whatever the order it came in."""
-    from assistant.rerank import header_and_sentences, in_context
+    from assistant.sentences import header_and_sentences, in_context
 
     sentence = "首都は国内最大の都市で、政府機関の多くが置かれている。"
 
@@ -187,30 +192,30 @@ def test_a_sentence_read_after_its_header_knows_what_it_is_about(real_assistant:
         )
         return Hit(chunk, 0.0)
 
-    reranker = real_assistant.retriever.reranker
+    reranker = _reranker(real_assistant)
     vector = np.asarray(real_assistant.embedder.embed_query("ラオスの首都はどんな都市ですか？"))
     hits = [hit("thailand", "タイ王国 地理"), hit("laos", "ラオス人民民主共和国 地理")]
     for order in (hits, hits[::-1]):
         assert reranker.rerank(order, vector, {})[0].chunk.chunk_id == "laos"
     header, sentences = header_and_sentences(hits[1].chunk)
-    alone = reranker.vectors.similarities(vector, sentences)
-    framed = reranker.vectors.similarities(vector, in_context(header, sentences))
+    alone = reranker.scorer.vectors.similarities(vector, sentences)
+    framed = reranker.scorer.vectors.similarities(vector, in_context(header, sentences))
     assert framed[0] > alone[0]
 
 
 def test_warm_up_embeds_every_indexed_sentence_so_questions_embed_none(
     real_assistant: Any,
 ) -> None:
-    from assistant.rerank import indexed_sentences
+    from assistant.sentences import indexed_sentences
 
     real_assistant.warm_up()
-    chunks = real_assistant.retriever.snapshot.chunks.values()
+    chunks = real_assistant.pipeline.reader.snapshot.chunks.values()
     sentences = {s for chunk in chunks for s in indexed_sentences(chunk)}
     assert len(sentences) > 1000
-    assert all(s in real_assistant.sentence_vectors for s in sentences)
-    cached = len(real_assistant.sentence_vectors)
+    assert all(s in real_assistant.pipeline.scorer.vectors for s in sentences)
+    cached = len(real_assistant.pipeline.scorer.vectors)
     real_assistant.search("認定を受けた計画を変更したいときの手続は？")
-    assert len(real_assistant.sentence_vectors) == cached
+    assert len(real_assistant.pipeline.scorer.vectors) == cached
 
 
 def test_a_restart_reads_the_sentence_vectors_back_instead_of_embedding_them(
@@ -314,7 +319,7 @@ def test_a_penalty_condition_is_quoted_with_the_fine_from_the_chunk_before(
 def test_the_chunk_before_is_the_previous_passage_of_the_same_document(
     real_assistant: Any,
 ) -> None:
-    snapshot = real_assistant.retriever.snapshot
+    snapshot = real_assistant.pipeline.reader.snapshot
     chunks = sorted(
         (c for c in snapshot.chunks.values() if c.source == "324AC0000000228_gaitameho.md"),
         key=lambda c: c.position,
@@ -362,7 +367,7 @@ def test_answers_quote_up_to_four_sentences_and_the_fourth_can_hold_the_fact(
 def test_english_questions_keep_the_fused_order_and_japanese_ones_are_reranked(
     real_assistant: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reranker = real_assistant.retriever.reranker
+    reranker = _reranker(real_assistant)
     calls: list[int] = []
     original = reranker.rerank
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.versions import version_notes
+from assistant.answer.versions import version_notes
 from assistant.embedding import HashingEmbedder
-from assistant.indexer import latest_versions
+from assistant.index.writer import latest_versions
 from assistant.service import Assistant
 from assistant.types import Chunk, Citation, DocumentKind, Hit, SearchFilter
 from tests import pdf_fixtures as fx
@@ -156,7 +156,7 @@ def test_each_moment_of_a_reingest_shows_one_whole_version(
 ) -> None:
     assistant, corpus = reissued
     seen: list[set[str]] = []
-    refresh = assistant.retriever.refresh
+    refresh = assistant.pipeline.reader.refresh
 
     def publish() -> None:
         # Committed in Chroma but not yet published: questions still get the first issue.
@@ -165,13 +165,13 @@ def test_each_moment_of_a_reingest_shows_one_whole_version(
         # Published, the replaced chunks not yet deleted: questions get the second issue.
         seen.append(_revisions(assistant.search(QUESTION, k=8)))
 
-    monkeypatch.setattr(assistant._indexer, "_publish", publish)
+    monkeypatch.setattr(assistant.pipeline.writer, "_publish", publish)
     fx.write_action_plan_pdf(corpus / NEW, "2025", revision=2)
     assert assistant.ingest([corpus]).updated == [NEW]
     seen.append(_revisions(assistant.search(QUESTION, k=8)))
     assert seen == [{"1"}, {"2"}, {"2"}]
-    manifest = assistant._store.manifest()
-    assert assistant._store.stored_chunk_ids() == {
+    manifest = assistant.pipeline.store.manifest()
+    assert assistant.pipeline.store.stored_chunk_ids() == {
         c for e in manifest.values() for c in e.chunk_ids
     }
 

@@ -1,7 +1,8 @@
 """Run evaluation cases through the Assistant and compute the grounding metrics.
 
-Every case goes through the same ``Assistant`` object the CLI and UI use: retrieval metrics
-come from ``search`` (top 10), answer metrics from ``ask``, timed per question.
+Every case goes through the same ``Assistant`` object the CLI and UI use, once: ``ask`` keeps
+the first ten ranked passages (retrieval metrics) and the evidence it decided on (abstention
+signals) with the answer, so nothing is searched or measured twice.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from assistant.evaluation.metrics import (
     supported_sentences,
 )
 from assistant.japanese import normalize
-from assistant.presentation import answer_to_dict
+from assistant.present.answer import answer_to_dict
 from assistant.service import Assistant
 
 
@@ -59,14 +60,18 @@ class CaseOutcome:
         )
 
 
+# Ranks are read up to here (MRR@10).
+RANKING_DEPTH = 10
+
+
 def run_case(assistant: Assistant, case: Case) -> CaseOutcome:
-    """Search and ask one case, recording everything the report needs."""
-    hits = assistant.search(case.question, k=10)
+    """Ask one case, recording everything the report needs."""
+    started = time.perf_counter()
+    answer = assistant.ask(case.question, depth=RANKING_DEPTH)
+    latency = (time.perf_counter() - started) * 1000
+    hits = answer.ranked
     flags = [case.is_relevant(h.chunk) for h in hits]
     found_gold = [any(g.matches(h.chunk) for h in hits[:5]) for g in case.gold]
-    started = time.perf_counter()
-    answer = assistant.ask(case.question)
-    latency = (time.perf_counter() - started) * 1000
     text = normalize(answer.text)
     found = [s for s in case.must_include if not answer.abstained and normalize(s) in text]
     supported, total = supported_sentences(answer)
@@ -95,7 +100,7 @@ def run_case(assistant: Assistant, case: Case) -> CaseOutcome:
             for i, h in enumerate(hits[:5])
         ],
         answer=str(answer_to_dict(answer)["answer"]),
-        confidence=assistant.evidence(case.question, hits).confidence,
+        confidence=answer.evidence.confidence if answer.evidence else 0.0,
     )
 
 

@@ -57,9 +57,8 @@ def write_paragraphs(path: Path, folder: Path) -> list[Question]:
 
 def score_question(assistant: Any, question: Question, mode: str) -> dict[str, float]:
     """Retrieval and answer metrics of one question under one retriever."""
-    hits = assistant.retriever.search(question.text, k=10, mode=mode)
-    flags = [h.chunk.source == question.source for h in hits]
-    answer = assistant.answer_from_hits(question.text, question.text, hits)
+    answer = assistant.ask(question.text, k=10, mode=mode)
+    flags = [h.chunk.source == question.source for h in answer.ranked]
     shown = normalize(answer.text) if not answer.abstained else ""
     return {
         "hit_at_1": hit_at(flags, 1),

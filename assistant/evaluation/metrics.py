@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.answering.support import GENERATED_SUPPORT_THRESHOLD, support_score
+from assistant.answer.support import GENERATED_SUPPORT_THRESHOLD, support_score
 from assistant.types import Answer
 
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -2,7 +2,7 @@
 
 A session remembers each answer (not just its text) because the sources panel, the reply
 draft and feedback all need the citations of a turn later. Follow-ups are rewritten from the
-session's history before retrieval (assistant.conversation), and the handler streams: first a
+session's history before retrieval (assistant.query.followup), and the handler streams: first a
 searching notice, then the answer sentence by sentence, so a user sees progress at once.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.conversation import Turn, rewrite_followup
 from assistant.errors import AssistantError
+from assistant.query.followup import Turn, rewrite_followup
 from assistant.types import Answer, SearchFilter
 from assistant.ui.sources import (
     render_answer_message,

@@ -44,11 +44,7 @@ def _same_section(chunk: Chunk, other: Chunk) -> bool:
 
 def section_chunks(assistant: Assistant, chunk: Chunk) -> list[Chunk]:
     """The chunks of the same document and section as ``chunk``, in reading order."""
-    snapshot = assistant.retriever.snapshot
-    entry = snapshot.manifest.get(chunk.source)
-    if entry is None:
-        return [chunk]
-    siblings = [snapshot.chunks[cid] for cid in entry.chunk_ids if cid in snapshot.chunks]
+    siblings = assistant.document_chunks(chunk)
     section = sorted((c for c in siblings if _same_section(chunk, c)), key=lambda c: c.position)
     return section or [chunk]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
-from assistant.index import ManifestEntry
-from assistant.indexer import IngestReport
+from assistant.index.writer import IngestReport
 from assistant.ingest import SUPPORTED_SUFFIXES, load_document
+from assistant.types import ManifestEntry
 from assistant.ui.labels import KIND_LABELS, short_title
 
 if TYPE_CHECKING:

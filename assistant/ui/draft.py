@@ -10,7 +10,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from assistant.drafting import compose_reply, write_draft_files
+from assistant.present.draft import compose_reply, write_draft_files
 from assistant.types import Answer
 
 DRAFT_PLACEHOLDER = "質問に回答すると、その回答をもとにした回答案がここに作成されます。"

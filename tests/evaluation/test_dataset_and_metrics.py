@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.support import support_score
+from assistant.answer.support import support_score
 from assistant.errors import ConfigError
 from assistant.evaluation.dataset import Gold, load_cases
 from assistant.evaluation.metrics import citation_valid, hit_at, reciprocal_rank

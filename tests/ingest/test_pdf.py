@@ -302,7 +302,7 @@ def test_a_batch_with_bad_pdfs_indexes_the_rest_and_loses_nothing(
 ) -> None:
     assistant = Assistant(make_settings(tmp_path), HashingEmbedder())
     assert assistant.ingest([pdfs["law"].path]).ok
-    before = assistant._store.manifest()
+    before = assistant.pipeline.store.manifest()
     batch = tmp_path / "batch"
     batch.mkdir()
     shutil.copy(pdfs["guidance"].path, batch / "guidance.pdf")
@@ -329,7 +329,7 @@ def test_a_batch_with_bad_pdfs_indexes_the_rest_and_loses_nothing(
         assert problem in failed[str(batch / name)]
     assert sorted(report.added) == ["guidance.pdf", "law-copy.txt", "mojibake.pdf"]
     assert any(w.startswith("mojibake.pdf p.2: unreadable text") for w in report.warnings)
-    manifest = assistant._store.manifest()
+    manifest = assistant.pipeline.store.manifest()
     assert manifest["law.pdf"] == before["law.pdf"]  # indexed before the batch: untouched
     hit = assistant.search("導入等計画書の届出の期限", k=3)[0]
     assert hit.chunk.source == "guidance.pdf"
@@ -342,7 +342,7 @@ def test_a_300_page_pdf_is_indexed_with_every_page_citable(tmp_path: Path) -> No
     assistant = Assistant(make_settings(tmp_path), HashingEmbedder())
     report = assistant.ingest([fixture.path])
     assert report.ok and report.added == ["long.pdf"] and report.warnings == []
-    entry = assistant._store.manifest()["long.pdf"]
-    chunks = assistant._store.get_chunks(entry.chunk_ids)
+    entry = assistant.pipeline.store.manifest()["long.pdf"]
+    chunks = assistant.pipeline.store.get_chunks(entry.chunk_ids)
     assert {c.page for c in chunks} == set(range(1, fixture.pages + 1)) and fixture.pages == 300
     assert not any(fx.HEADER in c.text or "経済安全保障推進法（抄）" in c.text for c in chunks)

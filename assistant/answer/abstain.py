@@ -1,0 +1,153 @@
+"""Abstention, in one place: when the documents do not support an answer, say so.
+
+In compliance a wrong answer is worse than none. The answerer asks this step twice: before
+choosing sentences (is the evidence strong enough at all: the dense similarity of the best
+passages and the share of the question's words they contain, against a threshold per
+language), and after (can the chosen sentences answer this kind of question: a date, an amount,
+a named thing, the text of an article). An abstention says plainly that no supporting passage
+was found, why when known, and still shows the nearest passages so the user can judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from assistant.answer.answerability import missing_answer_type, missing_article, missing_names
+from assistant.answer.confidence import DenseBands, measure_evidence
+from assistant.index.keyword import KeywordIndex
+from assistant.japanese import normalize
+from assistant.types import Answer, Evidence, Hit, Query
+
+ABSTAIN_JA = (
+    "登録されている文書の中に、このご質問に確実に答えられる記述は見つかりませんでした。"
+    "推測での回答は控えます。参考までに、最も近い箇所を以下に示します（回答の根拠としては不十分です）。"
+)
+ABSTAIN_EN = (
+    "The indexed documents contain no passage that reliably answers this question, so no "
+    "answer is given. The nearest passages found are listed below for reference; they do not "
+    "establish an answer."
+)
+NO_DOCUMENTS_JA = "検索対象の文書がありません（絞り込み条件に合う文書が索引にありません）。"
+NO_DOCUMENTS_EN = "No indexed document matches the search (check the filters or ingest documents)."
+# How many of the nearest passages an abstention shows.
+NEAREST_SHOWN = 3
+
+ANSWER_TYPE_JA = {
+    "percentage": "割合・率",
+    "amount": "金額",
+    "phone number": "電話番号",
+    "date": "日付",
+    "location": "所在地",
+    "duration": "期間",
+}
+
+
+def abstention(
+    question: str,
+    searched_query: str,
+    nearest: Sequence[Hit],
+    english: bool,
+    reason: str | None = None,
+) -> Answer:
+    """An Answer that declines to answer, says why when known, and lists the nearest passages."""
+    if nearest:
+        text = ABSTAIN_EN if english else ABSTAIN_JA
+    else:
+        text = NO_DOCUMENTS_EN if english else NO_DOCUMENTS_JA
+    if reason:
+        text = f"{text}\n({'reason' if english else '理由'}: {reason})"
+    return Answer(
+        question=question,
+        searched_query=searched_query,
+        text=text,
+        abstained=True,
+        nearest=tuple(nearest),
+        language="en" if english else "ja",
+    )
+
+
+class Abstention:
+    """Decides whether to decline, and builds the declining answer."""
+
+    def __init__(
+        self,
+        threshold: float = 0.38,
+        threshold_en: float = 0.15,
+        bands: DenseBands | None = None,
+        japanese_for: Callable[[str], Sequence[str]] | None = None,
+    ) -> None:
+        self.threshold = threshold
+        self.threshold_en = threshold_en
+        self.bands = bands or DenseBands()
+        self._japanese_for = japanese_for or (lambda _name: ())
+
+    def evidence(self, query: Query, hits: Sequence[Hit], keyword: KeywordIndex) -> Evidence:
+        """How well the hits support an answer (dense similarity and word coverage)."""
+        return measure_evidence(
+            query.words, hits, keyword.tokens_of, keyword.idf, query.english, self.bands
+        )
+
+    def too_weak(self, query: Query, hits: Sequence[Hit], evidence: Evidence) -> bool:
+        """Whether there is too little evidence to try an answer at all."""
+        threshold = self.threshold_en if query.english else self.threshold
+        return not hits or evidence.confidence < threshold
+
+    def reason(
+        self,
+        query: Query,
+        hits: Sequence[Hit],
+        decisive: Sequence[str],
+        keyword: KeywordIndex,
+    ) -> str | None:
+        """Why the decisive sentences cannot answer the question, or None if they can."""
+        english = query.english
+        answer_type = missing_answer_type(query.text, decisive)
+        if answer_type:
+            return (
+                f"no {answer_type} is stated"
+                if english
+                else f"該当する{ANSWER_TYPE_JA[answer_type]}の記載がありません"
+            )
+        # English names (METI, Japan) cannot be matched against Japanese text.
+        names = (
+            []
+            if english
+            else [
+                name
+                for name in missing_names(
+                    list(query.names), [keyword.tokens_of(h.chunk.chunk_id) for h in hits]
+                )
+                if not _named_in(self._japanese_for(name), hits)
+            ]
+        )
+        if names:
+            joined = "、".join(names)
+            return (
+                f"the documents do not mention {joined}"
+                if english
+                else f"文書に「{joined}」への言及がありません"
+            )
+        article = missing_article(query.search_text, hits)
+        if article:
+            return (
+                f"the text of {article} was not found"
+                if english
+                else f"{article}の本文が見つかりません"
+            )
+        return None
+
+    def decline(
+        self,
+        query: Query,
+        hits: Sequence[Hit],
+        evidence: Evidence | None = None,
+        reason: str | None = None,
+    ) -> Answer:
+        """The declining answer, with the nearest passages and the evidence it was based on."""
+        answer = abstention(query.question, query.text, hits[:NEAREST_SHOWN], query.english, reason)
+        return Answer(**{**answer.__dict__, "evidence": evidence})
+
+
+def _named_in(forms: Sequence[str], hits: Sequence[Hit]) -> bool:
+    """Whether a passage uses one of a name's Japanese forms (GOCO: 施設委託管理者...)."""
+    return any(normalize(form) in h.chunk.search_text for form in forms for h in hits)

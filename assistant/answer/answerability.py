@@ -1,0 +1,153 @@
+"""Can the chosen sentences answer this kind of question at all?
+
+Retrieval always returns *something*, and the nearest passage to "what is the subsidy rate for
+batteries?" is a passage about battery subsidies that states no rate. Three checks catch the
+commonest ways a grounded-looking answer would still be wrong:
+
+* the expected answer type: a question asking for a percentage, an amount of money, a phone
+  number, a calendar date, a place or a number of months needs an answer that contains one;
+* named things: a proper noun in the question (a company, a country, an agency) that none of the
+  top passages mentions means the documents are about something else;
+* article text: a question asking what 第N条 says needs a passage of 第N条.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.japanese import normalize
+from assistant.types import Hit
+
+_NUM = r"[0-9〇一二三四五六七八九十百千万億兆]"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of answer a question asks for, and how to recognize one in text."""
+
+    label: str
+    asked: re.Pattern[str]
+    present: re.Pattern[str]
+
+
+# A law's number: 「令和四年政令第三百九十四号」, 「平成三年法律第七十七号」. Its era year is not a
+# date, nor its 三年 a duration: left in, every sentence citing another law would "state" one.
+_LAW_NUMBER = re.compile(
+    rf"(?:明治|大正|昭和|平成|令和){_NUM}+年[^。、，,()（）「」]{{0,30}}?"
+    rf"(?:法律|政令|省令|府令|規則|告示|命令|条約)第{_NUM}+号"
+)
+_PERCENTAGE = re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}")
+_AMOUNT = re.compile(rf"{_NUM}+\s*円")
+
+ANSWER_TYPES = (
+    AnswerType(
+        "percentage",
+        re.compile(
+            r"何\s*(?:パーセント|%)|補助率|助成率|負担率|割合|(?:rate|percent|percentage)\b", re.I
+        ),
+        _PERCENTAGE,
+    ),
+    AnswerType(
+        "amount",
+        re.compile(
+            r"いくら|何円|金額|総額|参加費|手数料|how much|\bfee\b|\bcost\b|\bamount\b", re.I
+        ),
+        _AMOUNT,
+    ),
+    AnswerType(
+        "phone number",
+        re.compile(r"電話番号|phone number|telephone", re.I),
+        re.compile(r"\d{2,4}-\d{2,4}-\d{3,4}"),
+    ),
+    AnswerType(
+        "date",
+        re.compile(r"締切日|締め切り|締切り|申請期限|応募期限|何月何日|deadline|what date", re.I),
+        re.compile(rf"{_NUM}+月{_NUM}+日|{_NUM}+年{_NUM}+月|令和{_NUM}+年"),
+    ),
+    AnswerType(
+        "location",
+        re.compile(
+            r"どこに(?:あり|ある|あるの)|所在地|どこで(?:操業|生産)|\bwhere (?:is|are)\b|located",
+            re.I,
+        ),
+        re.compile(r"東京都|北海道|大阪府|京都府|[一-龥]{1,3}(?:県|市|区|町|村)(?![一-龥])|所在地"),
+    ),
+    AnswerType(
+        "duration",
+        re.compile(
+            r"何\s*(?:か月|ヶ月|カ月|箇月|年間|日間|日以内)|how many (?:months|years|days)", re.I
+        ),
+        re.compile(rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日)"),
+    ),
+)
+# What the answer to a question of each kind states, for choosing sentences (not for abstaining:
+# these are broader than ANSWER_TYPES). "いつまでに" is answered by 遅滞なく or 三月以内,
+# "罰則は" by 罰金, "いくら" by an amount in 円.
+ANSWER_CUES = (
+    AnswerType(
+        "period",
+        re.compile(
+            r"いつ|期限|締切|締め切|目安|どのくらいの(?:期間|間)|どれくらい|"
+            r"何\s*(?:か月|ヶ月|カ月|箇月|年|日)|\bwhen\b|how long|how soon|deadline|within",
+            re.I,
+        ),
+        re.compile(
+            rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日|週間)|以内|遅滞なく|直ちに|までに|から起算"
+        ),
+    ),
+    AnswerType(
+        "amount", re.compile(r"いくら|金額|手数料|費用の額|how much|\bfees?\b", re.I), _AMOUNT
+    ),
+    AnswerType(
+        "penalty",
+        re.compile(r"罰則|罰せ|処罰|罰金|penalt|punish", re.I),
+        re.compile(r"拘禁刑|懲役|罰金|過料|科料"),
+    ),
+    AnswerType(
+        "percentage",
+        re.compile(r"何\s*(?:パーセント|%)|補助率|助成率|割合|\brate\b|percent", re.I),
+        _PERCENTAGE,
+    ),
+)
+_ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
+_ASKS_ARTICLE_TEXT = re.compile(
+    r"条文|何と書かれ|何と規定|規定の内容|wording|text of article", re.I
+)
+
+
+def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
+    """The label of an answer type the question asks for but no sentence contains."""
+    text = normalize(question)
+    answer = _LAW_NUMBER.sub("", normalize("".join(sentences)))
+    for answer_type in ANSWER_TYPES:
+        if answer_type.asked.search(text) and not answer_type.present.search(answer):
+            return answer_type.label
+    return None
+
+
+def answer_cues(question: str) -> tuple[re.Pattern[str], ...]:
+    """Patterns for what a sentence answering this question would state (see ANSWER_CUES)."""
+    text = normalize(question)
+    return tuple(cue.present for cue in ANSWER_CUES if cue.asked.search(text))
+
+
+def missing_names(proper_nouns: Sequence[str], hit_tokens: Sequence[set[str]]) -> list[str]:
+    """Proper nouns of the question that no top passage contains."""
+    seen = set().union(*hit_tokens) if hit_tokens else set()
+    return [noun for noun in proper_nouns if noun not in seen]
+
+
+def missing_article(search_text: str, hits: Sequence[Hit]) -> str | None:
+    """The article whose text is asked for when no top passage is that article.
+
+    ``search_text`` has its article numbers in kanji already (``Query.search_text``).
+    """
+    text = search_text
+    if not _ASKS_ARTICLE_TEXT.search(text):
+        return None
+    for article in _ARTICLE.findall(text):
+        if not any(h.chunk.article == article for h in hits):
+            return article
+    return None

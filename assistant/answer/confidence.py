@@ -1,0 +1,129 @@
+"""How well retrieved passages cover a question: the basis for abstaining.
+
+Two signals, both cheap: the dense cosine of the best passage (multilingual, so it works for
+English questions over Japanese text) and the idf-weighted share of the question's content
+words that the best passages contain. A word the corpus never uses (最低賃金 in a corpus of
+economic-security law) weighs as much as the rarest known word, which is what makes an
+out-of-scope question score low even when some generic words match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Evidence, Hit
+
+# Question words and light verbs say what is asked, not what it is about.
+QUESTION_WORDS = frozenset(
+    [
+        "何",
+        "なに",
+        "いつ",
+        "どこ",
+        "誰",
+        "だれ",
+        "どの",
+        "どう",
+        "どんな",
+        "どれ",
+        "如何",
+        "いくら",
+        "幾ら",
+        "なぜ",
+        "何故",
+        "ある",
+        "有る",
+        "居る",
+        "いる",
+        "為る",
+        "する",
+        "成る",
+        "なる",
+        "出来る",
+        "できる",
+        "教える",
+        "下さる",
+        "くださる",
+        "言う",
+        "いう",
+        "思う",
+        "知る",
+        "分かる",
+        "わかる",
+        "場合",
+        "こと",
+        "事",
+        "もの",
+        "物",
+        "方",
+        "よう",
+        "様",
+        "ため",
+        "為",
+        "とき",
+        "時",
+        "必要",
+        "ない",
+        "無い",
+        "良い",
+        "よい",
+        "可能",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "how",
+        "why",
+        "does",
+        "do",
+        "is",
+        "are",
+        "law",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DenseBands:
+    """e5 cosines are compressed into a narrow band; these bounds map it onto [0, 1]. A
+    question in English matched against Japanese passages scores lower than a Japanese one, so
+    it gets its own band. Settings: ``ASSISTANT_EVIDENCE_*``."""
+
+    floor: float = 0.78
+    ceiling: float = 0.90
+    floor_en: float = 0.75
+    ceiling_en: float = 0.85
+
+
+def content_tokens(tokens: Sequence[str]) -> list[str]:
+    """Question tokens that name a topic (question words and light verbs removed)."""
+    return [t for t in dict.fromkeys(tokens) if t not in QUESTION_WORDS and len(t) > 0]
+
+
+def measure_evidence(
+    question_tokens: Sequence[str],
+    hits: Sequence[Hit],
+    chunk_tokens: Callable[[str], set[str]],
+    idf: Callable[[str], float],
+    english: bool,
+    bands: DenseBands | None = None,
+) -> Evidence:
+    """Score how well the top three hits support an answer, in [0, 1]."""
+    bands = bands or DenseBands()
+    top = list(hits[:3])
+    dense_values = [h.dense_score for h in top if h.dense_score is not None]
+    dense = max(dense_values) if dense_values else 0.0
+    floor, ceiling = (bands.floor_en, bands.ceiling_en) if english else (bands.floor, bands.ceiling)
+    dense_scaled = min(1.0, max(0.0, (dense - floor) / (ceiling - floor)))
+    words = content_tokens(question_tokens)
+    if english or not words or not top:
+        return Evidence(dense, None, dense_scaled if top else 0.0)
+    total = sum(idf(w) for w in words)
+    coverage = max(
+        sum(idf(w) for w in words if w in chunk_tokens(h.chunk.chunk_id)) / total for h in top
+    )
+    confidence = 0.5 * dense_scaled + 0.5 * coverage
+    return Evidence(dense, coverage, confidence if math.isfinite(confidence) else 0.0)

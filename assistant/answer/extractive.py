@@ -1,0 +1,96 @@
+"""The default answerer: quotes the sentences of the top passages that best answer the question.
+
+It needs no LLM, and every sentence it shows is a verbatim sentence of the chunk it cites, so
+an answer can be wrong only by choosing the wrong passage, never by inventing text. Which
+sentences to quote is decided in ``quoting.py``; whether to answer at all in ``abstain.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from assistant.answer.abstain import Abstention
+from assistant.answer.answerability import answer_cues
+from assistant.answer.quoting import (
+    QuotingWeights,
+    candidate_sentences,
+    format_answer,
+    select_sentences,
+)
+from assistant.answer.versions import version_notes
+from assistant.definitions import asks_for_definition
+from assistant.index.snapshot import Snapshot
+from assistant.sentences import SentenceScorer
+from assistant.types import Answer, AnswerSentence, Citation, Hit, Query
+
+
+class ExtractiveAnswerer:
+    """Quotes up to ``sentences`` sentences; whether the answer states what was asked (a date,
+    an amount) is judged on its best ``decisive`` ones only: a weaker sentence quoted for
+    context must not turn a question the documents do not answer ("次回公募の締切日") into an
+    answer because it has some date."""
+
+    def __init__(
+        self,
+        scorer: SentenceScorer,
+        tokenize: Callable[[str], list[str]],
+        abstention: Abstention,
+        sentences: int = 4,
+        decisive: int = 3,
+        weights: QuotingWeights | None = None,
+    ) -> None:
+        self._scorer = scorer
+        self._tokenize = tokenize
+        self.abstention = abstention
+        self.sentences = sentences
+        self.decisive = decisive
+        self.weights = weights or QuotingWeights()
+
+    def answer(self, query: Query, hits: Sequence[Hit], snapshot: Snapshot) -> Answer:
+        """The grounded answer (or abstention) that these hits support for this query."""
+        keyword = snapshot.keyword
+        evidence = self.abstention.evidence(query, hits, keyword)
+        if self.abstention.too_weak(query, hits, evidence):
+            return self.abstention.decline(query, hits, evidence)
+        words = list(query.words)
+        if query.english:
+            # English words match no Japanese sentence, and as words the index never saw they
+            # would weigh most in every sentence's coverage; the glossary's Japanese terms for
+            # them do match ("compensated" -> 補償).
+            words = [w for w in query.keyword_words if keyword.knows(w)]
+        vector = np.asarray(query.vector)
+        scored = candidate_sentences(
+            hits,
+            words,
+            self._tokenize,
+            keyword.idf,
+            similarity=lambda texts: self._scorer.similarities(vector, texts),
+            cues=answer_cues(query.text),
+            weights=self.weights,
+        )
+        follow = asks_for_definition(query.question)
+
+        def select(limit: int) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+            return select_sentences(
+                hits, scored, limit, follow, snapshot.preceding, self.weights.diverse_passages
+            )
+
+        sentences, citations = select(self.sentences)
+        decisive = sentences if self.sentences <= self.decisive else select(self.decisive)[0]
+        problem = self.abstention.reason(query, hits, [s.text for s in decisive], keyword)
+        if not sentences or problem:
+            return self.abstention.decline(query, hits, evidence, problem)
+        return Answer(
+            question=query.question,
+            searched_query=query.text,
+            text=format_answer(sentences),
+            abstained=False,
+            sentences=sentences,
+            citations=citations,
+            nearest=tuple(hits),
+            language=query.language,
+            notes=version_notes(citations, query.english, snapshot.manifest),
+            evidence=evidence,
+        )

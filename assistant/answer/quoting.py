@@ -1,0 +1,296 @@
+"""Choosing what to quote: the sentences of the top passages that best answer the question.
+
+It needs no LLM, and every sentence it shows is a verbatim sentence of the chunk it cites, so
+an answer can be wrong only by choosing the wrong passage, never by inventing text. Sentences
+are scored by the idf-weighted share of the question's content words they contain, plus a prior
+for the passage's rank, plus a bonus when the sentence states what kind of thing the question
+asks for (a period for "いつまでに", a fine for "罰則は"). The best sentence of each of the two
+top passages is kept (often a law and the order that fills in its detail). When a chosen
+sentence introduces a list (次に掲げる…, 次の方法…), the list items that follow it are
+included, because in law text the items are the answer; a chosen list item is quoted under the
+sentence that introduces its list, because an item alone does not say what it is a list of: a
+condition ("…虚偽の報告をしたとき。") without its penalty ("…罰金に処する。") would mislead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.confidence import content_tokens
+from assistant.japanese import normalize, split_sentences
+from assistant.scores import zscores
+from assistant.sentences import MIN_SENTENCE_CHARS
+from assistant.types import AnswerSentence, Chunk, Citation, DocumentKind, Hit
+
+_LIST_INTRODUCER = re.compile(r"次(?:の|に)|以下の(?:とおり|各号)")
+# How law items that are full clauses end: a condition (とき), a requirement (こと), a thing or
+# person described (もの, 者). "…ものとする。" and "…することができる。" are statements.
+_ITEM_ENDING = re.compile(r"(?:とき|こと|もの|者)。$")
+LAW_KINDS = frozenset({DocumentKind.LAW, DocumentKind.CABINET_ORDER, DocumentKind.ORDINANCE})
+_MAX_LIST_ITEMS = 16
+
+
+@dataclass(frozen=True)
+class QuotingWeights:
+    """How sentences are scored and kept; each value is a setting (README: configuration).
+
+    ``rank_prior``: added by the rank of the sentence's passage. ``bare_item``: factor of a
+    list item without 。, which means little without its introducer. ``cue_bonus``: added when
+    the sentence states what was asked (a period for いつまでに). ``diverse_passages``: the best
+    sentence of each of this many top passages is kept. ``passages``: sentences come from the
+    passages a user sees as the sources.
+    """
+
+    rank_prior: tuple[float, ...] = (0.30, 0.18, 0.10, 0.05, 0.0)
+    bare_item: float = 0.7
+    cue_bonus: float = 0.3
+    diverse_passages: int = 2
+    passages: int = 5
+    semantic_weight: float = 0.1
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A candidate sentence with where it came from and how well it answers."""
+
+    text: str
+    hit_rank: int
+    index: int
+    score: float
+
+
+def candidate_sentences(
+    hits: Sequence[Hit],
+    question_tokens: Sequence[str],
+    tokenize: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+    similarity: Callable[[Sequence[str]], np.ndarray] | None = None,
+    cues: Sequence[re.Pattern[str]] = (),
+    weights: QuotingWeights | None = None,
+) -> list[ScoredSentence]:
+    """Every sentence of the top passages, scored against the question.
+
+    ``similarity`` (the e5 cosine of the question to each sentence), when given, adds its
+    standardized value times ``weights.semantic_weight``: a paraphrased question shares few words with
+    the sentence that answers it ("いつまでに" / "遅滞なく"), but its meaning is close.
+    ``cues`` (see ``answerability.answer_cues``) add ``weights.cue_bonus`` to a sentence that
+    matches one: a question about a deadline is answered by the sentence that states a period.
+    """
+    weights = weights or QuotingWeights()
+    semantic_weight = weights.semantic_weight
+    words = content_tokens(question_tokens)
+    total = sum(idf(w) for w in words) or 1.0
+    found: list[tuple[str, int, int]] = [
+        (sentence, rank, index)
+        for rank, hit in enumerate(hits[: weights.passages])
+        for index, sentence in enumerate(split_sentences(hit.chunk.text))
+        if len(sentence) >= MIN_SENTENCE_CHARS
+    ]
+    semantic = np.zeros(len(found))
+    if similarity is not None and semantic_weight and len(found) > 1:
+        semantic = semantic_weight * zscores(similarity([sentence for sentence, _, _ in found]))
+    scored: list[ScoredSentence] = []
+    for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
+        tokens = set(tokenize(sentence))
+        coverage = sum(idf(w) for w in words if w in tokens) / total
+        prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
+        states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
+        cue = weights.cue_bonus if states_asked else 0.0
+        # A bare list item (no 。) means little without the sentence that introduces it.
+        weight = 1.0 if sentence.endswith("。") else weights.bare_item
+        score = (coverage + prior + float(meaning) + cue) * weight
+        scored.append(ScoredSentence(sentence, rank, index, score))
+    return scored
+
+
+def list_items_after(chunk: Chunk, index: int) -> list[str]:
+    """The item lines that follow sentence ``index`` when it introduces a list."""
+    sentences = split_sentences(chunk.text)
+    if not _LIST_INTRODUCER.search(sentences[index]):
+        return []
+    items: list[str] = []
+    for sentence in sentences[index + 1 :]:
+        if sentence.endswith("。") or len(items) >= _MAX_LIST_ITEMS:
+            break
+        items.append(sentence)
+    return items
+
+
+def is_list_item(sentence: str, law: bool) -> bool:
+    """Whether a sentence is an item of a list rather than a statement of its own.
+
+    An item without 。 ("費用の負担区分") is one in any document. In law text an item may be a
+    full clause that ends in 。 and still state nothing alone: a condition ("…虚偽の報告をした
+    とき。") or a requirement ("…適切であること。") means something only under the sentence
+    that introduces its list ("次の各号のいずれかに該当するときは、…罰金に処する。").
+    """
+    return not sentence.endswith("。") or (law and bool(_ITEM_ENDING.search(sentence)))
+
+
+def _lead_in(sentences: Sequence[str], before: int, law: bool) -> int | None:
+    """The introducer above position ``before`` when only list items lie between; else None.
+
+    An item that opens a sub-list ("…に関する次に掲げる事項") is skipped like any item: the
+    sentence that opens the whole list says what the list is about.
+
+    ``-1`` means the sentences above are all items: the introducer, if any, is further up.
+    """
+    for index in range(before - 1, -1, -1):
+        if not is_list_item(sentences[index], law):
+            return index if _LIST_INTRODUCER.search(sentences[index]) else None
+    return -1
+
+
+def introducer_of(chunk: Chunk, index: int) -> int | None:
+    """The sentence introducing the list that item ``index`` belongs to, if in the chunk.
+
+    "費用の負担区分" quoted alone does not say that it is something the contract must state;
+    "契約において、次に掲げる事項を定める" does, and its items follow it in the answer.
+    """
+    sentences = split_sentences(chunk.text)
+    if not is_list_item(sentences[index], chunk.kind in LAW_KINDS):
+        return None
+    lead = _lead_in(sentences, index, chunk.kind in LAW_KINDS)
+    return None if lead is None or lead < 0 else lead
+
+
+def lead_before(chunk: Chunk, earlier: Chunk | None) -> int | None:
+    """The introducer, in the chunk before, of the list that ``chunk`` opens with.
+
+    A long list (the conditions under 外為法 第七十一条's fine) runs over several chunks; the
+    chunk holding the item asked about may begin in mid-list, its introducer one chunk back.
+    """
+    law = chunk.kind in LAW_KINDS
+    sentences = split_sentences(chunk.text)
+    if (
+        earlier is None
+        or earlier.source != chunk.source
+        or earlier.article != chunk.article
+        or not sentences
+        or not is_list_item(sentences[0], law)
+    ):
+        return None
+    previous = split_sentences(earlier.text)
+    lead = _lead_in(previous, len(previous), law)
+    return None if lead is None or lead < 0 else lead
+
+
+def following_sentence(hits: Sequence[Hit], best: ScoredSentence) -> ScoredSentence | None:
+    """The sentence that follows ``best`` in the document, from a top passage that has it.
+
+    A definition often takes two sentences ("X(…)の活用も検討します。…という制度で…"), and
+    the first may end its chunk; the overlapping next chunk, when retrieved, holds the second.
+    """
+    for rank, hit in enumerate(hits[:3]):
+        sentences = split_sentences(hit.chunk.text)
+        if best.text in sentences:
+            index = sentences.index(best.text)
+            if index + 1 < len(sentences) and len(sentences[index + 1]) >= MIN_SENTENCE_CHARS:
+                return ScoredSentence(sentences[index + 1], rank, index + 1, best.score)
+    return None
+
+
+def select_sentences(
+    hits: Sequence[Hit],
+    scored: Sequence[ScoredSentence],
+    limit: int,
+    follow_best: bool = False,
+    earlier: Callable[[Chunk], Chunk | None] | None = None,
+    diverse_passages: int = 2,
+) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """Pick the best sentences (in reading order) and number the passages they cite.
+
+    The best sentence of each of the top ``diverse_passages`` passages comes first, then the best
+    of the rest, up to ``limit``; none scoring under half the best. Without the first rule three
+    sentences of the top passage crowd out the one sentence of the second that answers (the
+    order's "三月以内" under the law's "報告を求めることができる"). With ``follow_best`` (a
+    definition question) the sentence after the best one is kept too. ``earlier`` gives the
+    chunk before a chunk in its document, where the introducer of a list that spans chunks is.
+    """
+    unique: dict[str, ScoredSentence] = {}
+    for candidate in sorted(scored, key=lambda s: -s.score):
+        unique.setdefault(candidate.text, candidate)  # overlapping chunks repeat sentences
+    ranked = list(unique.values())
+    if not ranked:
+        return (), ()
+    floor = ranked[0].score * 0.5
+    kept = [ranked[0]]
+    for rank in range(diverse_passages):
+        own = next((s for s in ranked if s.hit_rank == rank), None)
+        if len(kept) < limit and own and own.score >= floor and own not in kept:
+            kept.append(own)
+    for candidate in ranked:
+        if len(kept) >= limit or candidate.score < floor:
+            break
+        if candidate not in kept:
+            kept.append(candidate)
+    follower = following_sentence(hits, ranked[0]) if follow_best else None
+    if follower and all(follower.text != s.text for s in kept):
+        kept.append(follower)
+    units = sorted((_quoted_units(hits, item, earlier) for item in kept), key=lambda u: u[0])
+    markers: dict[str, int] = {}
+    cited: dict[str, Chunk] = {}
+    sentences: list[AnswerSentence] = []
+    for _, quoted in units:
+        for chunk, text in quoted:
+            if any(text == s.text for s in sentences):
+                continue  # overlapping chunks and shared introducers repeat sentences
+            marker = markers.setdefault(chunk.chunk_id, len(markers) + 1)
+            cited.setdefault(chunk.chunk_id, chunk)
+            sentences.append(AnswerSentence(text, marker))
+    citations = tuple(
+        Citation(
+            marker,
+            cited[chunk_id],
+            " ".join(s.text for s in sentences if s.marker == marker),
+        )
+        for chunk_id, marker in markers.items()
+    )
+    return tuple(sentences), citations
+
+
+def _quoted_units(
+    hits: Sequence[Hit],
+    item: ScoredSentence,
+    earlier: Callable[[Chunk], Chunk | None] | None,
+) -> tuple[tuple[int, int], list[tuple[Chunk, str]]]:
+    """What quoting ``item`` takes, in reading order, and where it sorts (passage rank, place).
+
+    A bare item is quoted as its whole list, from the introducer on. A clause item (a
+    condition ending in とき。) is quoted under its introducer, alone: the other conditions of
+    a penalty list are not what was asked. An item whose introducer ended the previous chunk
+    is quoted under it from that chunk, which the answer then cites too.
+    """
+    chunk = hits[item.hit_rank].chunk
+    sentences = split_sentences(chunk.text)
+    head = introducer_of(chunk, item.index)
+    if head is not None and not item.text.endswith("。"):
+        items = [(chunk, extra) for extra in list_items_after(chunk, head)]
+        return (item.hit_rank, head), [(chunk, sentences[head]), *items]
+    if head is not None:
+        return (item.hit_rank, item.index), [(chunk, sentences[head]), (chunk, item.text)]
+    items = [(chunk, extra) for extra in list_items_after(chunk, item.index)]  # a nested list
+    if (
+        earlier is not None
+        and is_list_item(item.text, chunk.kind in LAW_KINDS)
+        and _lead_in(sentences, item.index, chunk.kind in LAW_KINDS) == -1
+    ):
+        before = earlier(chunk)
+        lead = lead_before(chunk, before)
+        if before is not None and lead is not None:
+            lead_text = split_sentences(before.text)[lead]
+            quoted = [(before, lead_text), (chunk, item.text), *items]
+            return (item.hit_rank, item.index), quoted
+    return (item.hit_rank, item.index), [(chunk, item.text), *items]
+
+
+def format_answer(sentences: Sequence[AnswerSentence]) -> str:
+    """Answer text: each sentence followed by its citation marker."""
+    lines: list[str] = []
+    for sentence in sentences:
+        lines.append(f"{sentence.text} [{sentence.marker}]")
+    return "\n".join(lines)

@@ -1,1 +1,0 @@
-"""Answering: grounded answers from hits (extractive by default, an LLM when configured)."""

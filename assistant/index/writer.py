@@ -1,0 +1,291 @@
+"""The write side of the index: files -> documents -> chunks -> embeddings -> committed index.
+
+Idempotent by construction: a file whose hash matches its manifest record is skipped without
+parsing or loading the model; chunk ids derive from content and position, so only new chunks
+are embedded. One bad file is reported and skipped while the rest of the batch goes on, and
+because a file only becomes visible when its manifest record is committed, nothing already
+indexed is lost when a file fails or the process is killed.
+
+Chunks that a commit replaced are deleted only after ``publish`` (the retriever's refresh) has
+returned: a question asked during a re-ingest is answered from the old snapshot, whose chunks
+are all still there, or from the new one, never from a half-deleted mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assistant.catalog import Catalog
+from assistant.chunking import split_into_chunks
+from assistant.config import Settings
+from assistant.embedding import Embedder, release_freed_memory
+from assistant.errors import AssistantError, IngestError
+from assistant.index.store import VectorStore
+from assistant.ingest import SUPPORTED_SUFFIXES, load_document
+from assistant.types import Chunk, ManifestEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+    """Split inputs into (files, directories, problems); directories are searched recursively."""
+    files: list[Path] = []
+    directories: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            directories.append(path)
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append((str(path), f"{path}: no such file or directory"))
+    return files, directories, problems
+
+
+# New chunks are embedded in groups of about this many, across files.
+EMBED_GROUP = 64
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A file read and chunked, waiting for its new chunks to be embedded and committed."""
+
+    entry: ManifestEntry
+    chunks: list[Chunk]
+    replaces: bool
+
+
+@dataclass
+class _Batch:
+    """Files waiting to be embedded together, and the ids already stored in Chroma."""
+
+    stored: set[str]
+    files: list[_Pending] = field(default_factory=list)
+
+    def new_chunks(self) -> list[Chunk]:
+        """Chunks of the waiting files not yet in Chroma (each id once)."""
+        seen: dict[str, Chunk] = {}
+        for pending in self.files:
+            for chunk in pending.chunks:
+                if chunk.chunk_id not in self.stored:
+                    seen.setdefault(chunk.chunk_id, chunk)
+        return list(seen.values())
+
+    def new_chunk_count(self) -> int:
+        """How many new chunks the waiting files hold."""
+        return len(self.new_chunks())
+
+
+# Bump when loaders or chunking change in a way that must re-index every file.
+PIPELINE_VERSION = "2"
+
+
+def pipeline_fingerprint(settings: Settings, embedder: Embedder) -> str:
+    """Identify how chunks are made and embedded; a different value re-indexes every file."""
+    key = f"{PIPELINE_VERSION}|{settings.chunk_size}|{settings.chunk_overlap}|{embedder.name}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class IndexWriter:
+    """Brings the index in line with a set of files."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: VectorStore,
+        embedder: Embedder,
+        catalog: Catalog,
+        publish: Callable[[], None] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._embedder = embedder
+        self._catalog = catalog
+        self._fingerprint = pipeline_fingerprint(settings, embedder)
+        self._publish = publish or (lambda: None)
+
+    def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
+        """Index new and changed files; with prune, drop files gone from the given folders."""
+        report = IngestReport()
+        files, directories, problems = expand_paths(paths)
+        report.failed.extend(problems)
+        manifest = self._store.manifest()
+        batch = _Batch(stored=self._store.stored_chunk_ids())
+        for path in files:
+            try:
+                pending = self._prepare(path, manifest, report)
+            except AssistantError as exc:
+                report.failed.append((str(path), str(exc)))
+                continue
+            except Exception as exc:
+                log.exception("unexpected failure on %s", path)
+                report.failed.append((str(path), f"{path.name}: unexpected error: {exc}"))
+                continue
+            if pending:
+                batch.files.append(pending)
+                if batch.new_chunk_count() >= EMBED_GROUP:
+                    self._flush(batch, manifest, report)
+        self._flush(batch, manifest, report)
+        if prune:
+            self._prune(directories, manifest, report)
+        self._link_versions()
+        self._publish()
+        # Replaced chunks of changed and removed files, and leftovers of a killed run.
+        self._remove_orphans()
+        return report
+
+    def _prepare(
+        self, path: Path, manifest: dict[str, ManifestEntry], report: IngestReport
+    ) -> _Pending | None:
+        """Read and chunk one file, or None when it is unchanged since its last commit."""
+        name = path.name
+        old = manifest.get(name)
+        resolved = str(path.resolve())
+        if old and old.path and old.path != resolved and Path(old.path).exists():
+            raise IngestError(
+                f"{name}: a different file with this name is already indexed from {old.path}; "
+                "rename one of them"
+            )
+        current = old and old.pipeline == self._fingerprint and old.path == resolved
+        if current and old and old.sha256 == _sha256(path):
+            report.unchanged.append(name)
+            return None
+        document = load_document(path, self._catalog)
+        report.warnings.extend(document.warnings)
+        chunks = split_into_chunks(
+            document, self._settings.chunk_size, self._settings.chunk_overlap, self._fingerprint
+        )
+        entry = ManifestEntry(
+            source=name,
+            sha256=document.sha256,
+            chunk_ids=tuple(c.chunk_id for c in chunks),
+            title=document.title,
+            kind=document.kind,
+            version=document.version,
+            path=resolved,
+            pipeline=self._fingerprint,
+        )
+        return _Pending(entry, chunks, replaces=old is not None)
+
+    def _flush(
+        self, batch: _Batch, manifest: dict[str, ManifestEntry], report: IngestReport
+    ) -> None:
+        """Embed the batch's new chunks in one call, write them, then commit file by file.
+
+        Embedding many small files one by one wastes most of the model's time on tiny
+        batches; grouping them keeps ingest of a folder of short documents fast.
+        """
+        new = batch.new_chunks()
+        if new:
+            vectors = self._embedder.embed_passages([c.search_text for c in new])
+            release_freed_memory()  # a serving process ingests uploads: keep its peak down
+            self._store.add_chunks(new, vectors)
+            batch.stored.update(c.chunk_id for c in new)
+            report.chunks_embedded += len(new)
+        for pending in batch.files:
+            self._store.commit(pending.entry)
+            manifest[pending.entry.source] = pending.entry
+            (report.updated if pending.replaces else report.added).append(pending.entry.source)
+            log.info("indexed %s: %d chunks", pending.entry.source, len(pending.chunks))
+        batch.files.clear()
+
+    def remove(self, source: str) -> bool:
+        """Remove one document (by file name) from the index; False if it was not indexed."""
+        entry = self._store.manifest().get(source)
+        if entry is None:
+            return False
+        self._store.uncommit(source)
+        self._link_versions()  # an older edition it superseded is current again
+        self._publish()
+        self._store.delete_chunks(entry.chunk_ids)
+        return True
+
+    def _prune(
+        self, directories: list[Path], manifest: dict[str, ManifestEntry], report: IngestReport
+    ) -> None:
+        roots = [str(d.resolve()) for d in directories]
+        for name, entry in list(manifest.items()):
+            inside = any(entry.path.startswith(root.rstrip("/") + "/") for root in roots)
+            if inside and not Path(entry.path).exists():
+                self._store.uncommit(name)  # its chunks go with the orphans, after publishing
+                del manifest[name]
+                report.removed.append(name)
+
+    def _remove_orphans(self) -> None:
+        """Delete chunks no manifest record points to (left by a killed or failed ingest)."""
+        live = {cid for e in self._store.manifest().values() for cid in e.chunk_ids}
+        orphans = sorted(self._store.stored_chunk_ids() - live)
+        if orphans:
+            log.info("removing %d orphaned chunks", len(orphans))
+            self._store.delete_chunks(orphans)
+
+    def _link_versions(self) -> None:
+        """Record in the manifest the newest indexed version that supersedes each document."""
+        manifest = self._store.manifest()
+        newest = latest_versions(catalog_successors(self._catalog), set(manifest))
+        for name, entry in manifest.items():
+            if entry.superseded_by != newest[name]:
+                self._store.commit(replace(entry, superseded_by=newest[name]))
+
+
+def catalog_successors(catalog: Catalog) -> dict[str, str]:
+    """File name -> file name of its next version, from ``supersedes`` and ``superseded_by``."""
+    successors: dict[str, str] = {}
+    for entry in catalog.entries:
+        if entry.supersedes:
+            successors[Path(entry.supersedes).name] = entry.name
+        if entry.superseded_by:
+            successors[entry.name] = Path(entry.superseded_by).name
+    return successors
+
+
+def latest_versions(successors: Mapping[str, str], indexed: set[str]) -> dict[str, str]:
+    """For each indexed file, the newest indexed file that supersedes it ("" if none).
+
+    Versions not indexed are stepped over: when v1 and v3 are indexed but v2 is not, v1 is
+    still superseded (by v3). A document on a cycle (a catalog mistake) counts as current:
+    hiding every edition of it would be worse than showing two.
+    """
+    newest: dict[str, str] = {}
+    for name in indexed:
+        seen, current, found = {name}, name, ""
+        while current in successors and successors[current] not in seen:
+            current = successors[current]
+            seen.add(current)
+            found = current if current in indexed else found
+        on_cycle = successors.get(current) == name and current != name
+        newest[name] = "" if on_cycle else found
+    return newest

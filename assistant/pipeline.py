@@ -1,0 +1,189 @@
+"""The composition root: builds every stage from ``Settings`` and runs a query through them.
+
+ingest -> index (write) ... query -> retrieve -> rank -> answer -> present. Each stage is
+built here and nowhere else, so a new vector store, ranking step or answerer is one new file
+plus its name in one of the registries below, chosen by a setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.answer import Answerer
+from assistant.answer.abstain import Abstention
+from assistant.answer.confidence import DenseBands
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.quoting import QuotingWeights
+from assistant.catalog import Catalog, load_catalog
+from assistant.config import Settings
+from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.index.keyword import JapaneseTokenizer, TokenStore
+from assistant.index.snapshot import IndexReader
+from assistant.index.store import VectorStore
+from assistant.index.writer import IndexWriter
+from assistant.japanese import kanji_article_numbers
+from assistant.query import QueryBuilder
+from assistant.rank import RankContext, Ranker, RankingStep
+from assistant.rank.boosts import DocumentBoosts
+from assistant.rank.delegation import DelegationLinks
+from assistant.rank.sentence_rerank import SentenceReranker
+from assistant.retrieve import FusionWeights, Retriever
+from assistant.sentences import SentenceScorer, SentenceVectors
+from assistant.terms import TermMap, load_terms
+from assistant.types import Answer, Hit, Query
+
+# Vectors of the indexed sentences, kept next to the index (see SentenceVectors).
+SENTENCE_VECTORS_FILE = "sentence-vectors.npz"
+
+
+def _chroma(settings: Settings, embedder: Embedder) -> VectorStore:
+    from assistant.index.chroma import ChromaStore  # chromadb loads only when used
+
+    return ChromaStore(settings, embedder)
+
+
+def _memory(settings: Settings, embedder: Embedder) -> VectorStore:
+    from assistant.index.memory import InMemoryStore
+
+    return InMemoryStore()
+
+
+VECTOR_STORES: dict[str, Callable[[Settings, Embedder], VectorStore]] = {
+    "chroma": _chroma,
+    "memory": _memory,
+}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What ranking steps and answerers are built from."""
+
+    settings: Settings
+    catalog: Catalog
+    scorer: SentenceScorer
+
+
+RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
+    "boosts": lambda p: DocumentBoosts(
+        p.catalog.sources_named_in, p.settings.boost_named_source, p.settings.boost_definition
+    ),
+    "sentences": lambda p: SentenceReranker(
+        p.scorer, p.settings.rerank_depth, p.settings.rerank_weight, p.settings.rerank_pool_weight
+    ),
+    "delegation": lambda p: DelegationLinks(
+        p.scorer,
+        p.settings.delegation_parents,
+        p.settings.delegation_links,
+        p.settings.delegation_tie,
+    ),
+}
+
+
+def _extractive(parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap) -> ExtractiveAnswerer:
+    s = parts.settings
+    bands = DenseBands(
+        s.evidence_dense_floor,
+        s.evidence_dense_ceiling,
+        s.evidence_dense_floor_en,
+        s.evidence_dense_ceiling_en,
+    )
+    abstention = Abstention(s.abstain_threshold, s.abstain_threshold_en, bands, terms.japanese_for)
+    weights = QuotingWeights(
+        rank_prior=s.answer_rank_prior,
+        bare_item=s.answer_bare_item_weight,
+        cue_bonus=s.answer_cue_bonus,
+        diverse_passages=s.answer_diverse_passages,
+        passages=s.answer_passages,
+        semantic_weight=s.answer_semantic_weight,
+    )
+    return ExtractiveAnswerer(
+        parts.scorer,
+        lambda text: tokenizer.tokenize(kanji_article_numbers(text)),
+        abstention,
+        s.answer_sentences,
+        s.answer_decisive_sentences,
+        weights,
+    )
+
+
+def build_answerer(
+    parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap, embedder: Embedder
+) -> Answerer:
+    """The extractive answerer, or the LLM one when configured (``ASSISTANT_ANSWERER``)."""
+    extractive = _extractive(parts, tokenizer, terms)
+    settings = parts.settings
+    use_llm = settings.answerer == "llm" or (settings.answerer == "auto" and settings.llm_enabled)
+    if not use_llm:
+        return extractive
+    from assistant.answer.llm import LLMAnswerer  # LangChain loads only when used
+
+    return LLMAnswerer(extractive, settings, embedder)
+
+
+class Pipeline:
+    """Every stage, built once from the settings; ``run`` takes a query to its answer."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or SentenceTransformerEmbedder(
+            settings.embedding_model, settings.embedding_batch_size, settings.embedding_dtype
+        )
+        self.catalog = load_catalog(settings.corpus_dir)
+        terms = load_terms(settings.corpus_dir)
+        self.tokenizer = JapaneseTokenizer()
+        self.store = VECTOR_STORES[settings.vector_store](settings, self.embedder)
+        tokens = TokenStore(settings.index_dir / "keyword", self.tokenizer)
+        self.reader = IndexReader(self.store, tokens, self.catalog.law_implemented_by)
+        self.writer = IndexWriter(
+            settings, self.store, self.embedder, self.catalog, publish=self.reader.refresh
+        )
+        vectors = SentenceVectors(self.embedder, path=settings.index_dir / SENTENCE_VECTORS_FILE)
+        self.scorer = SentenceScorer(
+            vectors, settings.rerank_lexical_weight, self.tokenizer.tokenize
+        )
+        parts = Parts(settings, self.catalog, self.scorer)
+        self.queries = QueryBuilder(
+            self.embedder, self.tokenizer, terms, settings.max_question_chars
+        )
+        self.retriever = Retriever(
+            self.store,
+            settings.candidate_k,
+            FusionWeights(
+                settings.fusion_dense_weight,
+                settings.fusion_words_weight,
+                settings.fusion_bigrams_weight,
+            ),
+        )
+        self.ranker = Ranker([RANKING_STEPS[name](parts) for name in settings.steps])
+        self.answerer = build_answerer(parts, self.tokenizer, terms, self.embedder)
+
+    @property
+    def uses_sentence_vectors(self) -> bool:
+        """Whether any stage reads sentence vectors (else warm-up need not embed them)."""
+        reranking = any(isinstance(s, SentenceReranker) and s.enabled for s in self.ranker.steps)
+        return reranking or self.settings.answer_semantic_weight != 0
+
+    def search(self, query: Query) -> list[Hit]:
+        """The ranked hits for a query: candidates, fused, then every ranking step."""
+        snapshot = self.reader.snapshot
+        hits = self.retriever.candidates(query, snapshot)
+        return self.ranker.rank(query, hits, RankContext(snapshot, self.store))
+
+    def run(self, query: Query, depth: int | None = None) -> Answer:
+        """Search and answer on one snapshot; the answer keeps the first ``depth`` hits
+        (default: k) as its ranking, and is answered from the first k."""
+        with self.reader.reading() as snapshot:
+            ranked = self.search(query)[: max(query.k, depth or 0)]
+            answer = self.answerer.answer(query, ranked[: query.k], snapshot)
+        return replace(answer, ranked=tuple(ranked))
+
+
+def describe(pipeline: Pipeline) -> dict[str, Any]:
+    """The stages a pipeline was built with (for logs and the README's architecture check)."""
+    return {
+        "vector_store": type(pipeline.store).__name__,
+        "ranking_steps": [step.name for step in pipeline.ranker.steps],
+        "answerer": type(pipeline.answerer).__name__,
+    }

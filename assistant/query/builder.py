@@ -1,0 +1,84 @@
+"""Query understanding: a question -> the one ``Query`` value every later stage reads.
+
+The question is checked, its article numbers written in kanji as the laws write them
+(「第55条の8」 -> 「第五十五条の八」), its language detected, and it is embedded and tokenized
+here, once: before this module existed the same question was embedded twice and tokenized four
+times on its way to an answer. English questions also get, for keyword search, the Japanese
+forms of the legal terms they contain (``corpus/terms-en-ja.yaml``), since English words match
+no Japanese passage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.embedding import Embedder
+from assistant.errors import QuestionError
+from assistant.index.keyword import JapaneseTokenizer
+from assistant.japanese import is_english, kanji_article_numbers
+from assistant.terms import TermMap
+from assistant.types import Query, SearchFilter
+
+
+def check_question(question: str, limit: int) -> str:
+    """The stripped question, or QuestionError saying what is wrong with it."""
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > limit:
+        raise QuestionError(
+            f"the question is {len(text)} characters long; the limit is {limit} "
+            "(ASSISTANT_MAX_QUESTION_CHARS). Ask about one point at a time."
+        )
+    return text
+
+
+class QueryBuilder:
+    """Builds ``Query`` values: validation, normalization, language, vector, words."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        tokenizer: JapaneseTokenizer,
+        terms: TermMap,
+        max_chars: int = 1000,
+    ) -> None:
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._terms = terms
+        self.max_chars = max_chars
+
+    def build(
+        self,
+        question: str,
+        searched: str | None = None,
+        *,
+        k: int = 5,
+        search_filter: SearchFilter | None = None,
+        mode: str = "hybrid",
+    ) -> Query:
+        """Analyse a question; ``searched`` is what to search for when it differs from the
+        question shown (a follow-up rewritten with the conversation's subject)."""
+        shown = check_question(question, self.max_chars)
+        text = check_question(searched, self.max_chars) if searched else shown
+        search_text = kanji_article_numbers(text)
+        english = is_english(text)
+        keyword_text = self._terms.expand(search_text) if english else search_text
+        words = tuple(self._tokenizer.tokenize(search_text))
+        keyword_words = (
+            tuple(self._tokenizer.tokenize(keyword_text)) if keyword_text != search_text else words
+        )
+        return Query(
+            question=shown,
+            text=text,
+            search_text=search_text,
+            language="en" if english else "ja",
+            keyword_text=keyword_text,
+            words=words,
+            keyword_words=keyword_words,
+            names=tuple(self._tokenizer.proper_nouns(text)),
+            vector=np.asarray(self._embedder.embed_query(search_text)),
+            search_filter=search_filter or SearchFilter(),
+            k=k,
+            mode=mode,
+        )

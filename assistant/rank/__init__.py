@@ -1,0 +1,62 @@
+"""Ranking: the fused candidates re-ordered by a list of steps, applied in order.
+
+Each step is one file with one interface (``RankingStep``): document boosts, the sentence
+reranker, delegation links, and whatever comes next. Which steps run, and in what order, is a
+setting (``ASSISTANT_RANKING_STEPS``); adding a step is a new file plus its name in
+``STEPS`` below. Steps see the whole candidate pool (so a passage ranked 25th as a whole can
+rise), and the pipeline cuts the list to the top k only after the last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from assistant.index.snapshot import Snapshot
+from assistant.index.store import VectorStore, stored_similarities
+from assistant.types import Hit, Query
+
+
+@dataclass(frozen=True)
+class RankContext:
+    """What a ranking step may read besides the query and the hits: the snapshot the question
+    is answered from, and the store's vectors for chunks that are not among the hits."""
+
+    snapshot: Snapshot
+    store: VectorStore
+
+    def similarities(self, chunk_ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine of the question to stored chunks (vectors are unit length)."""
+        return stored_similarities(self.store, chunk_ids, vector)
+
+
+class RankingStep(Protocol):
+    """One re-ordering of the candidates for a question."""
+
+    name: str
+
+    def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
+        """The hits re-scored or re-ordered, best first."""
+        ...
+
+
+class Ranker:
+    """Applies the configured steps in order; only hybrid search is re-ranked (the dense and
+    keyword modes are the plain parts, kept as they are for comparison)."""
+
+    def __init__(self, steps: Sequence[RankingStep]) -> None:
+        self.steps = tuple(steps)
+
+    def rank(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
+        """The hits after every step."""
+        if query.mode != "hybrid":
+            return hits
+        for step in self.steps:
+            hits = step.apply(query, hits, context)
+        return hits
+
+
+StepFactory = Callable[..., RankingStep]

@@ -1,0 +1,52 @@
+from assistant.answer.answerability import (
+    answer_cues,
+    missing_answer_type,
+    missing_article,
+    missing_names,
+)
+from assistant.types import Chunk, DocumentKind, Hit
+
+
+def test_answer_type_must_be_present() -> None:
+    assert missing_answer_type("補助率は何パーセントですか？", ["補助する。"]) == "percentage"
+    assert missing_answer_type("補助率は何パーセントですか？", ["三分の二以内とする。"]) is None
+    assert missing_answer_type("手数料はいくらですか？", ["額は、二万五千円とする。"]) is None
+    assert missing_answer_type("申請の締切日はいつですか？", ["申請できる。"]) == "date"
+    assert missing_answer_type("What is the fee?", ["手数料を納付する。"]) == "amount"
+    assert missing_answer_type("工場はどこにありますか？", ["政府が取得する。"]) == "location"
+    assert missing_answer_type("何を提出しますか？", ["報告書を提出する。"]) is None
+
+
+def test_a_law_number_is_neither_a_date_nor_a_duration() -> None:
+    cited = ["施行令（令和四年政令第三百九十四号）第一条に掲げる物資に係るものに限る。"]
+    assert missing_answer_type("申請の締切日はいつですか？", cited) == "date"
+    law = ["暴力団員による不当な行為の防止等に関する法律（平成三年法律第七十七号）"]
+    assert missing_answer_type("猶予は何年間ですか？", law) == "duration"
+    assert missing_answer_type("申請の締切日はいつですか？", ["令和四年五月十八日に公布"]) is None
+
+
+def test_names_absent_from_passages() -> None:
+    assert missing_names(["トヨタ"], [{"認定", "計画"}]) == ["トヨタ"]
+    assert missing_names(["goco"], [{"goco"}]) == []
+
+
+def test_article_text_needs_that_article() -> None:
+    chunk = Chunk("c", "law.md", "法", DocumentKind.LAW, "本文", "本文", 0, article="第八条")
+    hits = [Hit(chunk, 1.0)]
+    # The query builder has written the numbers in kanji already (Query.search_text).
+    assert missing_article("第七条の条文には何と書かれていますか？", hits) == "第七条"
+    assert missing_article("第八条の条文は？", hits) is None
+    assert missing_article("第七条に基づく罰則は？", hits) is None
+
+
+def test_answer_cues_name_what_an_answer_of_the_asked_kind_states() -> None:
+    def stated(question: str, sentence: str) -> bool:
+        return any(cue.search(sentence) for cue in answer_cues(question))
+
+    assert stated("報告の締切はいつですか？", "事業年度終了後三月以内に報告する。")
+    assert stated("いつまでに届け出ますか？", "遅滞なく届け出なければならない。")
+    assert stated("When must the report be filed?", "遅滞なく届け出なければならない。")
+    assert stated("虚偽の報告をしたら罰則は？", "五十万円以下の罰金に処する。")
+    assert stated("手数料はいくらですか？", "額は、二万五千円とする。")
+    assert not stated("手数料はいくらですか？", "手数料を納付しなければならない。")
+    assert answer_cues("支援法人にはどんな法人がなれますか？") == ()

@@ -1,0 +1,242 @@
+from assistant.answer.quoting import (
+    ScoredSentence,
+    format_answer,
+    introducer_of,
+    is_list_item,
+    list_items_after,
+    select_sentences,
+)
+from assistant.types import Chunk, DocumentKind, Hit
+
+
+def _hit(text: str, cid: str = "c1", article: str = "第一条", position: int = 0) -> Hit:
+    chunk = Chunk(cid, "law.md", "法", DocumentKind.LAW, text, text, position, article=article)
+    return Hit(chunk, 1.0)
+
+
+def test_list_items_follow_a_sentence_that_introduces_them() -> None:
+    hit = _hit("次に掲げる物資を特定重要物資として指定する。\n抗菌性物質製剤\n肥料\n次の文。")
+    assert list_items_after(hit.chunk, 0) == ["抗菌性物質製剤", "肥料"]
+    assert list_items_after(hit.chunk, 3) == []
+
+
+def test_selection_numbers_passages_in_order_and_quotes_verbatim() -> None:
+    hits = [_hit("一つ目の文。二つ目の文。", "a"), _hit("別の条の文。", "b", "第二条")]
+    scored = [
+        ScoredSentence("別の条の文。", 1, 0, 0.9),
+        ScoredSentence("二つ目の文。", 0, 1, 0.8),
+        ScoredSentence("一つ目の文。", 0, 0, 0.1),
+    ]
+    sentences, citations = select_sentences(hits, scored, limit=2)
+    assert [(s.text, s.marker) for s in sentences] == [("二つ目の文。", 1), ("別の条の文。", 2)]
+    assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
+    assert format_answer(sentences) == "二つ目の文。 [1]\n別の条の文。 [2]"
+
+
+def test_weak_sentences_are_left_out() -> None:
+    hits = [_hit("良い文。弱い文。")]
+    scored = [ScoredSentence("良い文。", 0, 0, 1.0), ScoredSentence("弱い文。", 0, 1, 0.2)]
+    sentences, _ = select_sentences(hits, scored, limit=3)
+    assert [s.text for s in sentences] == ["良い文。"]
+
+
+def test_bare_list_items_rank_below_full_sentences() -> None:
+    from assistant.answer.quoting import candidate_sentences
+
+    hit = _hit("供給確保計画には、認定番号を記載する。\n供給確保計画認定番号")
+    words = ["供給", "確保", "計画", "認定", "番号"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+    scored = candidate_sentences([hit], words, tokenize, lambda _: 1.0)
+    full, bare = scored
+    assert full.text.endswith("。") and not bare.text.endswith("。")
+    assert full.score > bare.score
+
+
+def test_a_definition_keeps_the_sentence_that_follows_from_the_overlapping_chunk() -> None:
+    first = _hit("前の文です。GOCOの活用も検討します。", "a")
+    second = _hit("GOCOの活用も検討します。政府が工場を取得し民間に委託する制度です。", "b")
+    scored = [ScoredSentence("GOCOの活用も検討します。", 0, 1, 1.0)]
+    sentences, citations = select_sentences([first, second], scored, limit=3, follow_best=True)
+    assert [s.text for s in sentences] == [
+        "GOCOの活用も検討します。",
+        "政府が工場を取得し民間に委託する制度です。",
+    ]
+    assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
+    plain, _ = select_sentences([first, second], scored, limit=3)
+    assert len(plain) == 1
+
+
+def test_meaning_lifts_a_sentence_that_shares_no_words_with_the_question() -> None:
+    import numpy as np
+
+    from assistant.answer.quoting import QuotingWeights, candidate_sentences
+
+    hit = _hit(
+        "報告の対象は主務大臣が定める。前項の者は、遅滞なく、報告書を提出しなければならない。"
+    )
+    words = ["報告", "いつ", "出す"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+
+    def meaning(texts: object) -> np.ndarray:  # the second sentence is what "いつまで" asks
+        return np.asarray([0.80, 0.90])
+
+    lexical = candidate_sentences([hit], words, tokenize, lambda _: 1.0)
+    assert lexical[0].score == lexical[1].score  # both contain 報告 only: a tie on words
+    blended = candidate_sentences(
+        [hit],
+        words,
+        tokenize,
+        lambda _: 1.0,
+        similarity=meaning,
+        weights=QuotingWeights(semantic_weight=0.1),
+    )
+    assert blended[1].score > blended[0].score
+    unused = candidate_sentences(
+        [hit],
+        words,
+        tokenize,
+        lambda _: 1.0,
+        similarity=meaning,
+        weights=QuotingWeights(semantic_weight=0.0),
+    )
+    assert [s.score for s in unused] == [s.score for s in lexical]
+
+
+def test_any_sentence_naming_what_follows_introduces_a_list() -> None:
+    hit = _hit(
+        "支援法人は、次の方法による場合を除くほか、余裕金を運用してはならない。\n"
+        "国債その他主務大臣の定める有価証券の取得\n銀行への預金\n"
+        "前項の規定は、適用しない。"
+    )
+    assert list_items_after(hit.chunk, 0) == [
+        "国債その他主務大臣の定める有価証券の取得",
+        "銀行への預金",
+    ]
+    assert list_items_after(hit.chunk, 3) == []
+
+
+def test_the_second_passage_keeps_its_best_sentence_against_a_wordier_first() -> None:
+    """The law states who may be asked for a report; the ordinance, second, states by when."""
+    law = _hit("報告を求めることができる。資料を求めることができる。検査させることができる。", "a")
+    ordinance = _hit("事業年度終了後三月以内に報告をしなければならない。", "b", "第九条")
+    scored = [
+        ScoredSentence("報告を求めることができる。", 0, 0, 1.0),
+        ScoredSentence("資料を求めることができる。", 0, 1, 0.9),
+        ScoredSentence("検査させることができる。", 0, 2, 0.8),
+        ScoredSentence("事業年度終了後三月以内に報告をしなければならない。", 1, 0, 0.7),
+    ]
+    sentences, citations = select_sentences([law, ordinance], scored, limit=3)
+    assert [s.text for s in sentences] == [
+        "報告を求めることができる。",
+        "資料を求めることができる。",
+        "事業年度終了後三月以内に報告をしなければならない。",
+    ]
+    assert [c.chunk.chunk_id for c in citations] == ["a", "b"]
+    # ...but not when it is weak: the floor (half the best score) still applies.
+    weak = [
+        *scored[:3],
+        ScoredSentence("事業年度終了後三月以内に報告をしなければならない。", 1, 0, 0.3),
+    ]
+    sentences, citations = select_sentences([law, ordinance], weak, limit=3)
+    assert [c.chunk.chunk_id for c in citations] == ["a"]
+
+
+def test_a_sentence_stating_what_is_asked_for_wins_over_more_shared_words() -> None:
+    from assistant.answer.answerability import answer_cues
+    from assistant.answer.quoting import candidate_sentences
+
+    question = "実施状況の報告はいつまでに出しますか？"
+    hit = _hit(
+        "主務大臣は、実施状況の報告を求めることができる。\n"
+        "事業者は、事業年度終了後三月以内に実施状況を届け出なければならない。"
+    )
+    words = ["実施", "状況", "報告"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+    idf = {"実施": 1.0, "状況": 1.0, "報告": 0.2}.__getitem__
+    plain = candidate_sentences([hit], words, tokenize, idf)
+    cued = candidate_sentences([hit], words, tokenize, idf, cues=answer_cues(question))
+    assert plain[0].score > plain[1].score  # more of the question's words
+    assert cued[1].score > cued[0].score  # but the second states a period
+
+
+def test_a_chosen_list_item_is_quoted_with_the_sentence_introducing_its_list() -> None:
+    text = (
+        "主務大臣は、管理を委託する契約において、次に掲げる事項を定めるものとする。\n"
+        "管理の委託の期間\n費用の負担区分\n契約に違反した場合の措置\n"
+        "前項の契約は、書面でしなければならない。\n別の事項"
+    )
+    hit = _hit(text)
+    assert introducer_of(hit.chunk, 2) == 0
+    assert introducer_of(hit.chunk, 0) is None  # a full sentence is not an item
+    assert introducer_of(hit.chunk, 5) is None  # after a sentence that introduces nothing
+    sentences, _ = select_sentences([hit], [ScoredSentence("費用の負担区分", 0, 2, 1.0)], limit=3)
+    assert [s.text for s in sentences] == [
+        "主務大臣は、管理を委託する契約において、次に掲げる事項を定めるものとする。",
+        "管理の委託の期間",
+        "費用の負担区分",
+        "契約に違反した場合の措置",
+    ]
+
+
+_PENALTY = (
+    "次の各号のいずれかに該当するときは、その違反行為をした者は、五十万円以下の罰金に処する。"
+)
+
+
+def test_law_clauses_ending_in_toki_or_koto_are_list_items_and_statements_are_not() -> None:
+    assert is_list_item("第五十五条の八の規定に違反して、虚偽の報告をしたとき。", law=True)
+    assert is_list_item("実施体制が適切であること。", law=True)
+    assert is_list_item("費用の負担区分", law=False)
+    assert not is_list_item("主務大臣は、認定をするものとする。", law=True)
+    assert not is_list_item("次に掲げる事項を定めるものとする。", law=True)
+    # Outside law text a sentence ending in とき。 is prose, not an item.
+    assert not is_list_item("迷ったときは相談することが大切なこと。", law=False)
+
+
+def test_a_condition_is_quoted_under_the_penalty_that_introduces_it_and_alone() -> None:
+    hit = _hit(f"{_PENALTY}\n第十九条の届出をしなかったとき。\n第五十五条の報告をしなかったとき。")
+    assert introducer_of(hit.chunk, 2) == 0
+    sentences, citations = select_sentences(
+        [hit], [ScoredSentence("第五十五条の報告をしなかったとき。", 0, 2, 1.0)], limit=3
+    )
+    # The fine is what was asked about; the other condition of the list is not quoted.
+    assert [s.text for s in sentences] == [_PENALTY, "第五十五条の報告をしなかったとき。"]
+    assert [c.chunk.chunk_id for c in citations] == ["c1"]
+
+
+def test_an_item_whose_list_began_in_the_previous_chunk_is_quoted_under_its_introducer() -> None:
+    first = _hit(f"{_PENALTY}\n第十九条の届出をしなかったとき。", "a", "第七十一条", 7)
+    second = _hit(
+        "第五十五条の七の報告をしなかったとき。\n第五十五条の八の報告をしなかったとき。",
+        "b",
+        "第七十一条",
+        8,
+    )
+    earlier = {"b": first.chunk}.get
+    item = ScoredSentence("第五十五条の八の報告をしなかったとき。", 0, 1, 1.0)
+    sentences, citations = select_sentences(
+        [second], [item], limit=3, earlier=lambda c: earlier(c.chunk_id)
+    )
+    assert [(s.text, s.marker) for s in sentences] == [
+        (_PENALTY, 1),
+        ("第五十五条の八の報告をしなかったとき。", 2),
+    ]
+    # The introducer's chunk was not retrieved, but the answer quotes it, so it is cited.
+    assert [(c.marker, c.chunk.chunk_id) for c in citations] == [(1, "a"), (2, "b")]
+    assert citations[0].quote == _PENALTY
+    # Without the chunk before (or when it is another article), the item is quoted as it is.
+    alone, _ = select_sentences([second], [item], limit=3)
+    assert [s.text for s in alone] == ["第五十五条の八の報告をしなかったとき。"]
+    other = _hit(_PENALTY, "z", "第七十条", 7)
+    alone, _ = select_sentences([second], [item], limit=3, earlier=lambda c: other.chunk)
+    assert [s.text for s in alone] == ["第五十五条の八の報告をしなかったとき。"]
+
+
+def test_any_of_the_five_passages_shown_can_supply_the_answer() -> None:
+    from assistant.answer.quoting import candidate_sentences
+
+    hits = [_hit(f"第{n}の条の文です。", f"c{n}", f"第{n}条") for n in range(6)]
+    scored = candidate_sentences(hits, ["文"], lambda t: ["文"], lambda _: 1.0)
+    # The fifth passage (rank 4) is a candidate, with the lowest prior; a sixth is not.
+    assert {s.hit_rank for s in scored} == {0, 1, 2, 3, 4}
+    assert scored[0].score > scored[4].score

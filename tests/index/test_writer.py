@@ -1,0 +1,124 @@
+"""Ingestion against a real Chroma on disk (fake embedder for speed)."""
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.embedding import HashingEmbedder
+from assistant.service import Assistant
+from tests.conftest import CORPUS, make_settings
+
+
+def _assistant(tmp_path: Path) -> Assistant:
+    return Assistant(make_settings(tmp_path), HashingEmbedder())
+
+
+def _copy_corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def test_reingest_is_a_no_op_and_changes_replace_chunks(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    assistant = _assistant(tmp_path)
+    first = assistant.ingest([corpus])
+    assert len(first.added) == 10 and first.ok
+    ids_before = {e.source: e.chunk_ids for e in assistant.documents()}
+
+    second = assistant.ingest([corpus])
+    assert len(second.unchanged) == 10 and second.chunks_embedded == 0
+
+    article = corpus / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n追記された新しい段落です。", "utf-8"
+    )
+    third = assistant.ingest([corpus])
+    assert third.updated == [article.name]
+    after = {e.source: e.chunk_ids for e in assistant.documents()}
+    assert after[article.name] != ids_before[article.name]
+    stored = assistant.pipeline.store.stored_chunk_ids()
+    assert stored == {cid for ids in after.values() for cid in ids}  # nothing stale, no duplicates
+
+
+def test_removed_file_disappears(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    assistant = _assistant(tmp_path)
+    assistant.ingest([corpus])
+    (corpus / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt").unlink()
+    report = assistant.ingest([corpus])
+    assert report.removed == ["jihyo-2025-08-fukunaga-keizai-anpo.txt"]
+    assert all(h.chunk.source != report.removed[0] for h in assistant.search("GOCO", k=10))
+
+
+def test_bad_file_in_batch_is_reported_and_the_rest_ingests(tmp_path: Path) -> None:
+    assistant = _assistant(tmp_path)
+    assistant.ingest([CORPUS])
+    before = len(assistant.pipeline.store.stored_chunk_ids())
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    good = tmp_path / "memo.txt"
+    good.write_text("社内メモ\n事前報告の社内手続は法務部が担当する。", encoding="utf-8")
+    report = assistant.ingest([bad, empty, good, tmp_path / "missing.md"], prune=False)
+    assert report.added == ["memo.txt"]
+    messages = " ".join(m for _, m in report.failed)
+    assert "broken.pdf" in messages and "empty.txt" in messages and "missing.md" in messages
+    assert len(assistant.pipeline.store.stored_chunk_ids()) > before
+    assert any(h.chunk.source == "memo.txt" for h in assistant.search("事前報告の社内手続", k=3))
+
+
+def test_orphaned_chunks_from_an_interrupted_ingest_are_removed(tmp_path: Path) -> None:
+    from assistant.chunking import split_into_chunks
+    from assistant.ingest import load_document
+
+    assistant = _assistant(tmp_path)
+    assistant.ingest([CORPUS])
+    doc = load_document(CORPUS / "articles" / "jihyo-2025-08-fukunaga-keizai-anpo.txt")
+    # Written to Chroma but never committed to the manifest, as when an ingest is killed.
+    orphan = [replace(c, chunk_id=f"orphan-{i}") for i, c in enumerate(split_into_chunks(doc)[:2])]
+    assistant.pipeline.store.add_chunks(orphan, assistant.embedder.embed_passages([c.text for c in orphan]))
+    assert all(
+        h.chunk.chunk_id not in {c.chunk_id for c in orphan} for h in assistant.search("GOCO")
+    )
+    assistant.ingest([CORPUS])
+    assert not {c.chunk_id for c in orphan} & assistant.pipeline.store.stored_chunk_ids()
+
+
+def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_does_not(
+    tmp_path: Path,
+) -> None:
+    """The reranker scores the sentences of every candidate; left to question time, that
+    would be hundreds of sentences for the first questions after an upload. The ``ingest``
+    command stays a pure indexing step: the next warm-up embeds the corpus in order."""
+    from assistant.sentences import indexed_sentences
+    from assistant.pipeline import SENTENCE_VECTORS_FILE
+
+    class Counting(HashingEmbedder):
+        """The hashing fake, counting the passages it embeds."""
+
+        passages = 0
+
+        def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+            Counting.passages += len(texts)
+            return super().embed_passages(texts)
+
+    cold = make_settings(tmp_path / "cold")
+    assert Assistant(cold, HashingEmbedder()).ingest([CORPUS]).ok
+    assert not (cold.index_dir / SENTENCE_VECTORS_FILE).exists()
+
+    warm = make_settings(tmp_path / "warm")
+    serving = Assistant(warm, HashingEmbedder())
+    serving.warm_up()  # nothing indexed yet
+    assert serving.ingest([CORPUS]).ok  # as an upload in the chat
+    assert (warm.index_dir / SENTENCE_VECTORS_FILE).exists()
+    chunks = serving.pipeline.reader.snapshot.chunks.values()
+    assert all(s in serving.pipeline.scorer.vectors for c in chunks for s in indexed_sentences(c))
+
+    restarted = Assistant(warm, Counting())
+    restarted.warm_up()
+    assert restarted.search("認定を受けた計画を変更したいときの手続は？")
+    restarted.ask("認定を受けた計画を変更したいときの手続は？")
+    assert Counting.passages == 0

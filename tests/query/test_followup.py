@@ -1,0 +1,84 @@
+"""Follow-up rewriting: pure functions, no index needed (one test checks retrieval with it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query.followup import (
+    Turn,
+    key_phrases,
+    needs_context,
+    refers_back,
+    rewrite_followup,
+    subject_phrases,
+)
+
+GOCO = [Turn("GOCOとは何ですか？", "GOCOとは何ですか？")]
+
+
+def test_key_phrases_are_runs_of_kanji_katakana_or_latin_without_generic_words() -> None:
+    assert key_phrases("施設委託管理者（GOCO）とは何ですか？") == ["施設委託管理者", "GOCO"]
+    assert key_phrases("サプライチェーンの強靱化に必要な手続を教えて") == [
+        "サプライチェーン",
+        "強靱化",
+    ]
+
+
+def test_subjects_are_specific_terms_laws_and_acronyms_not_short_generic_nouns() -> None:
+    assert subject_phrases("外為法の罰則は？") == ["外為法"]
+    assert subject_phrases("GOCOの罰則は？") == ["GOCO"]
+    assert subject_phrases("罰則はありますか？") == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["それはいつから使えますか？", "その期限は？", "この制度の対象は？", "When can it be used?"],
+)
+def test_pronouns_refer_back(question: str) -> None:
+    assert refers_back(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["それぞれの要件は何ですか？", "その他の物資も対象ですか？", "これまでの経緯は？"]
+)
+def test_words_that_only_look_like_pronouns_do_not(question: str) -> None:
+    assert not refers_back(question)
+
+
+def test_a_question_with_its_own_subject_needs_no_context() -> None:
+    assert not needs_context("供給確保計画の認定を受けるには何が必要ですか？")
+    assert needs_context("罰則はありますか？")
+
+
+def test_pronoun_is_replaced_by_the_previous_subject() -> None:
+    assert rewrite_followup("それはいつから使えますか？", GOCO) == "GOCOはいつから使えますか？"
+    assert rewrite_followup("その要件は？", GOCO) == "GOCOの要件は？"
+
+
+def test_question_without_subject_gets_the_previous_subject_in_front() -> None:
+    assert rewrite_followup("罰則はありますか？", GOCO) == "GOCOについて、罰則はありますか？"
+
+
+def test_standalone_questions_and_first_questions_are_left_alone() -> None:
+    assert rewrite_followup("外為法の目的は何ですか？", GOCO) == "外為法の目的は何ですか？"
+    assert rewrite_followup("それはいつからですか？", []) == "それはいつからですか？"
+
+
+def test_a_chain_of_follow_ups_keeps_the_original_subject() -> None:
+    first = rewrite_followup("それはいつから使えますか？", GOCO)
+    history = [*GOCO, Turn("それはいつから使えますか？", first)]
+    assert rewrite_followup("その対象は？", history) == "GOCOの対象は？"
+
+
+def test_english_follow_up_is_prefixed_with_the_subject() -> None:
+    history = [Turn("What is GOCO?", "What is GOCO?")]
+    assert rewrite_followup("When can it be used?", history) == "GOCO: When can it be used?"
+
+
+def test_follow_up_retrieves_with_the_earlier_subject(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    query = rewrite_followup("それはいつから使えますか？", GOCO)
+    answer = fake_assistant.ask("それはいつから使えますか？", searched_query=query)
+    assert answer.searched_query == "GOCOはいつから使えますか？"
+    assert answer.question == "それはいつから使えますか？"
+    hits = fake_assistant.search(query, k=3)
+    assert any("GOCO" in hit.chunk.text for hit in hits)

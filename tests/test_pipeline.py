@@ -1,0 +1,70 @@
+"""The composition root: stages chosen by settings, and each question analysed once."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.embedding import HashingEmbedder
+from assistant.errors import ConfigError
+from assistant.index.memory import InMemoryStore
+from assistant.pipeline import describe
+from assistant.service import Assistant
+from tests.conftest import CORPUS, make_settings
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing fake, counting the questions it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__(dimensions=256)
+        self.queries: list[str] = []
+
+    def embed_query(self, text: str) -> list[float]:
+        self.queries.append(text)
+        return super().embed_query(text)
+
+
+def test_the_memory_store_and_the_step_list_are_chosen_by_settings(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, vector_store="memory", ranking_steps="boosts")
+    assistant = Assistant(settings, HashingEmbedder())
+    assert describe(assistant.pipeline) == {
+        "vector_store": "InMemoryStore",
+        "ranking_steps": ["boosts"],
+        "answerer": "ExtractiveAnswerer",
+    }
+    assert isinstance(assistant.pipeline.store, InMemoryStore)
+    assert assistant.ingest([CORPUS]).ok
+    answer = assistant.ask("施設委託管理者は事業年度終了後いつまでに何を提出しますか？")
+    assert answer.ranked and answer.evidence is not None
+
+
+def test_unknown_steps_and_an_llm_answerer_without_an_endpoint_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"RANKING_STEPS.*rerank-everything"):
+        make_settings(tmp_path, ranking_steps="boosts,rerank-everything")
+    with pytest.raises(ConfigError, match="ANSWERER=llm"):
+        make_settings(tmp_path, answerer="llm")
+
+
+def test_a_question_is_embedded_once_and_tokenized_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = CountingEmbedder()
+    assistant = Assistant(make_settings(tmp_path, vector_store="memory"), embedder)
+    assistant.ingest([CORPUS])
+    assistant.warm_up()
+    question = "外為法第55条の8の報告はいつまでに出しますか？"
+    tokenizer = assistant.pipeline.tokenizer
+    original = tokenizer.tokenize
+    tokenized: list[str] = []
+
+    def counting(text: str) -> list[str]:
+        tokenized.append(text)
+        return original(text)
+
+    monkeypatch.setattr(tokenizer, "tokenize", counting)
+    embedder.queries.clear()
+    answer = assistant.ask(question)
+    assert embedder.queries == ["外為法第五十五条の八の報告はいつまでに出しますか?"]
+    asked = [t for t in tokenized if "報告はいつまで" in t]
+    assert asked == ["外為法第五十五条の八の報告はいつまでに出しますか?"], tokenized
+    assert answer.ranked[: len(answer.nearest)] == answer.nearest or answer.abstained
