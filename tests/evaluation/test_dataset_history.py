@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.evaluation.dataset import load_cases
+from assistant.evaluation.dataset import Case, load_cases
 from tests.conftest import CORPUS, ROOT, SHARED
 
 _SPEC = importlib.util.spec_from_file_location("check_dataset", ROOT / "evals" / "check_dataset.py")
@@ -96,3 +97,28 @@ def test_users_datasets_are_valid_against_the_current_laws(name: str) -> None:
         ]
     )
     assert code == 0
+
+
+def test_users_split_follows_its_documented_rule() -> None:
+    """evals/datasets/README.md: strata, pairs in id order, smaller sha256 of the id to dev."""
+    parts: dict[str, tuple[str, Case]] = {}
+    for name in ("dev", "test"):
+        path = ROOT / "evals" / "datasets" / f"users-{name}.jsonl"
+        for case in load_cases(path):
+            parts[case.id] = (name, case)
+    strata: dict[tuple[bool, bool, bool, bool], list[str]] = {}
+    for case_id, (_, case) in parts.items():
+        key = (
+            bool(case.history),
+            case.answerable,
+            check_dataset.is_english(case.question),
+            len(case.gold) > 1,
+        )
+        strata.setdefault(key, []).append(case_id)
+    for ids in strata.values():
+        ids.sort()
+        for start in range(0, len(ids), 2):
+            pair = sorted(
+                ids[start : start + 2], key=lambda i: hashlib.sha256(i.encode()).hexdigest()
+            )
+            assert [parts[i][0] for i in pair] == ["dev", "test"][: len(pair)], pair
