@@ -5,16 +5,25 @@ Usage::
 
     python evals/check_dataset.py evals/datasets/domain.jsonl corpus
 
+Several corpus folders may be given (their files are read together), e.g.::
+
+    python evals/check_dataset.py evals/datasets/users-dev.jsonl \
+        ../shared/corpus-candidates/laws-current corpus/articles --min-history 16
+
 Each line of the dataset is one JSON object with exactly these keys::
 
     {"id": "q001", "question": "...", "answerable": true,
      "gold": [{"source": "<file-name substring>", "quote": "<short text>"}],
      "must_include": ["<string>"]}
 
+and optionally ``"history"``: the earlier user questions of a conversation, oldest first
+(a list of non-empty strings); gold and must_include are for the final question.
+
 Checks (all comparisons after Unicode NFKC normalisation on both sides):
 
-* every line is valid JSON with exactly the expected keys and value types;
-* ids are unique;
+* every line is valid JSON with exactly the expected keys (plus the optional
+  ``history``) and value types;
+* ids are unique and look like ``q001`` or ``u001`` (one lower-case letter, 3+ digits);
 * unanswerable cases have ``gold == []`` and ``must_include == []``;
 * answerable cases have at least one gold passage and 1-2 ``must_include``
   strings of 2-12 characters;
@@ -25,7 +34,7 @@ Checks (all comparisons after Unicode NFKC normalisation on both sides):
 * each ``must_include`` string occurs in a gold file, on a line that
   contains one of the gold quotes or on the non-empty line right before or
   after it (i.e. in the same or a neighbouring sentence);
-* minimum counts of cases, English questions and unanswerable cases.
+* minimum counts of cases, English questions, unanswerable and history cases.
 
 Warnings (printed, not fatal) flag quotes that occur more than once in their
 file, since then more than one chunk can count as relevant.
@@ -45,7 +54,8 @@ from pathlib import Path
 from typing import Any
 
 EXPECTED_KEYS: frozenset[str] = frozenset({"id", "question", "answerable", "gold", "must_include"})
-ID_PATTERN: re.Pattern[str] = re.compile(r"^q\d{3,}$")
+OPTIONAL_KEYS: frozenset[str] = frozenset({"history"})
+ID_PATTERN: re.Pattern[str] = re.compile(r"^[a-z]\d{3,}$")
 CJK_PATTERN: re.Pattern[str] = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 MARKUP_TOKENS: tuple[str, ...] = ("**", "<a", "</a>", "](", "[", "]", "#", "\n", "\r")
 CORPUS_SUFFIXES: frozenset[str] = frozenset({".md", ".txt"})
@@ -78,6 +88,7 @@ class Report:
     total: int = 0
     english: int = 0
     unanswerable: int = 0
+    with_history: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
 
     def error(self, case_id: str, message: str) -> None:
@@ -216,11 +227,22 @@ def check_case(
         report.error(f"line {line_no}", "not a JSON object")
         return
     case_id = str(case.get("id", f"line {line_no}"))
-    if set(case) != EXPECTED_KEYS:
-        report.error(case_id, f"keys {sorted(case)} != {sorted(EXPECTED_KEYS)}")
+    if not EXPECTED_KEYS <= set(case) <= EXPECTED_KEYS | OPTIONAL_KEYS:
+        report.error(
+            case_id,
+            f"keys {sorted(case)} != {sorted(EXPECTED_KEYS)} (+ optional {sorted(OPTIONAL_KEYS)})",
+        )
         return
     if not isinstance(case["id"], str) or not ID_PATTERN.match(case["id"]):
-        report.error(case_id, "id must look like 'q001'")
+        report.error(case_id, "id must look like 'q001' or 'u001'")
+    if "history" in case:
+        history = case["history"]
+        if not isinstance(history, list) or not all(
+            isinstance(turn, str) and turn.strip() for turn in history
+        ):
+            report.error(case_id, "'history' must be a list of non-empty strings")
+        elif history:
+            report.with_history += 1
     if case_id in seen:
         report.error(case_id, "duplicate id")
     seen.add(case_id)
@@ -251,22 +273,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "dataset", type=Path, help="JSONL dataset, e.g. evals/datasets/domain.jsonl"
     )
-    parser.add_argument("corpus", type=Path, help="corpus directory, e.g. corpus")
+    parser.add_argument(
+        "corpus", type=Path, nargs="+", help="corpus directory (one or more), e.g. corpus"
+    )
     parser.add_argument("--min-total", type=int, default=80)
     parser.add_argument("--min-english", type=int, default=10)
     parser.add_argument("--min-unanswerable", type=int, default=12)
+    parser.add_argument("--min-history", type=int, default=0)
     parser.add_argument("--quiet", action="store_true", help="do not print warnings")
     args = parser.parse_args(argv)
 
     if not args.dataset.is_file():
         print(f"ERROR: dataset not found: {args.dataset}", file=sys.stderr)
         return 1
-    if not args.corpus.is_dir():
-        print(f"ERROR: corpus directory not found: {args.corpus}", file=sys.stderr)
-        return 1
-    corpus = load_corpus(args.corpus)
+    corpus: list[CorpusFile] = []
+    for folder in args.corpus:
+        if not folder.is_dir():
+            print(f"ERROR: corpus directory not found: {folder}", file=sys.stderr)
+            return 1
+        corpus.extend(load_corpus(folder))
     if not corpus:
-        print(f"ERROR: no .md/.txt files under {args.corpus}", file=sys.stderr)
+        print(f"ERROR: no .md/.txt files under {', '.join(map(str, args.corpus))}", file=sys.stderr)
         return 1
 
     report = Report()
@@ -287,12 +314,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{report.unanswerable} unanswerable cases, need at least {args.min_unanswerable}",
         )
 
+    if report.with_history < args.min_history:
+        report.error(
+            "dataset",
+            f"{report.with_history} cases with history, need at least {args.min_history}",
+        )
+
     if not args.quiet:
         for w in report.warnings:
             print(f"WARNING: {w}")
     print(
         f"cases={report.total} answerable={report.total - report.unanswerable} "
-        f"unanswerable={report.unanswerable} english={report.english}"
+        f"unanswerable={report.unanswerable} english={report.english} "
+        f"history={report.with_history}"
     )
     for name, count in sorted(report.by_source.items()):
         print(f"  gold passages in {name}: {count}")

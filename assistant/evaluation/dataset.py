@@ -6,6 +6,9 @@ Format (one case per line)::
      "gold": [{"source": "<substring of the file name>", "quote": "<text the chunk contains>"}],
      "must_include": ["<string the answer must contain>"]}
 
+An optional ``"history"`` holds the earlier user questions of a conversation, oldest first
+(a list of non-empty strings); gold and must_include are for the final ``question``.
+
 Matching is done after NFKC normalization on both sides.
 """
 
@@ -43,15 +46,27 @@ class Case:
     answerable: bool
     gold: tuple[Gold, ...] = ()
     must_include: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
 
     def is_relevant(self, chunk: Chunk) -> bool:
         """A chunk is relevant when it matches any gold passage."""
         return any(g.matches(chunk) for g in self.gold)
 
 
+def _history(raw: dict[str, object], where: str) -> tuple[str, ...]:
+    """The optional earlier user questions, oldest first: a list of non-empty strings."""
+    history = raw.get("history", [])
+    if not isinstance(history, list) or not all(
+        isinstance(turn, str) and turn.strip() for turn in history
+    ):
+        raise ConfigError(f"{where}: 'history' must be a list of non-empty strings")
+    return tuple(history)
+
+
 def _case(raw: object, where: str) -> Case:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a JSON object")
+    history = _history(raw, where)
     try:
         case = Case(
             id=str(raw["id"]),
@@ -59,6 +74,7 @@ def _case(raw: object, where: str) -> Case:
             answerable=bool(raw["answerable"]),
             gold=tuple(Gold(str(g["source"]), str(g["quote"])) for g in raw.get("gold", [])),
             must_include=tuple(str(s) for s in raw.get("must_include", [])),
+            history=history,
         )
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{where}: missing or malformed field {exc}") from exc
