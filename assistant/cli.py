@@ -10,15 +10,23 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from assistant.access.audit import AUDIT_FILE, AuditLog
+from assistant.access.audit_export import ExportFormat, export_records
+from assistant.access.passwords import Passwords
+from assistant.access.principal import Principal, Role
+from assistant.access.rights import can_export, can_ingest, can_manage_users, require
+from assistant.access.users import USERS_FILE, UserStore, resolve_cli_principal
 from assistant.config import DEFAULT_MODEL_DIR, Settings, load_settings
 from assistant.errors import AssistantError
 from assistant.present.answer import answer_to_dict, render_answer_text
+from assistant.sqlite_files import make_private
 from assistant.types import DocumentKind, SearchFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,9 +55,33 @@ def open_assistant(settings: Settings | None = None) -> Any:
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
-def main(verbose: bool) -> None:
+@click.option(
+    "--user",
+    "user_name",
+    default=None,
+    metavar="NAME",
+    help="Act as this stored user (default: the local administrator, local-admin).",
+)
+def main(verbose: bool, user_name: str | None) -> None:
     """Economic-security compliance assistant: cited answers from laws and guidance."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+def user_store(settings: Settings) -> UserStore:
+    """The users database under the data folder, with the configured password policy."""
+    return UserStore(settings.data_dir / USERS_FILE, Passwords(settings.password_min_length))
+
+
+def acting_principal(settings: Settings) -> Principal:
+    """Who this command acts as: ``--user NAME`` (an enabled stored user) or the local admin."""
+    name = click.get_current_context().find_root().params.get("user_name")
+    return resolve_cli_principal(lambda: user_store(settings), name)
+
+
+def require_right(settings: Settings, allowed: Callable[[Principal], bool], action: str) -> None:
+    """Raise ForbiddenError unless the acting principal has the right to ``action``."""
+    principal = acting_principal(settings)
+    require(allowed(principal), principal, action)
 
 
 @main.command()
@@ -59,6 +91,7 @@ def main(verbose: bool) -> None:
 def ingest(paths: tuple[Path, ...], no_prune: bool) -> None:
     """Index files or folders (default: the corpus folder)."""
     settings = load_settings()
+    require_right(settings, can_ingest, "ingest documents")
     assistant = open_assistant(settings)
     report = assistant.ingest(list(paths) or [settings.corpus_dir], prune=not no_prune)
     click.echo(
@@ -180,7 +213,9 @@ def feedback_export(out: Path | None) -> None:
     """Write disliked answers as evaluation cases (JSON Lines) for review."""
     from assistant.feedback import FEEDBACK_FILE, FeedbackStore, export_cases
 
-    path = load_settings().data_dir / FEEDBACK_FILE
+    settings = load_settings()
+    require_right(settings, can_export, "export feedback")
+    path = settings.data_dir / FEEDBACK_FILE
     if not path.exists():
         click.echo(f"no feedback recorded yet ({path} does not exist)", err=True)
         return
@@ -192,6 +227,124 @@ def feedback_export(out: Path | None) -> None:
         with out.open("w", encoding="utf-8") as handle:
             count = export_cases(store, handle)
     click.echo(f"exported {count} disliked answer(s) for review", err=True)
+
+
+@main.group()
+def users() -> None:
+    """User accounts for the UI (admin only): add, list, disable, passwd."""
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A new password: one line of standard input, or typed twice at a hidden prompt."""
+    if from_stdin:
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--group", "groups", multiple=True, help="A group the user belongs to (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@fail_cleanly
+def users_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool) -> None:
+    """Create the account NAME with a role and optional groups."""
+    settings = load_settings()
+    require_right(settings, can_manage_users, "manage users")
+    user = user_store(settings).add(name, Role(role), _new_password(password_stdin), groups)
+    click.echo(f"added {user.name} ({user.role.value}; groups: {', '.join(user.groups) or '-'})")
+
+
+@users.command("list")
+@fail_cleanly
+def users_list() -> None:
+    """Show every account: name, role, groups, status, creation time (UTC)."""
+    settings = load_settings()
+    require_right(settings, can_manage_users, "manage users")
+    for user in user_store(settings).list_users():
+        status = "disabled" if user.disabled else "enabled"
+        groups = ",".join(user.groups) or "-"
+        created = user.created_at.isoformat(timespec="seconds")
+        click.echo(f"{user.name}\t{user.role.value}\t{groups}\t{status}\t{created}")
+
+
+@users.command("disable")
+@click.argument("name")
+@fail_cleanly
+def users_disable(name: str) -> None:
+    """Stop NAME from signing in; their open sessions end at once."""
+    settings = load_settings()
+    require_right(settings, can_manage_users, "manage users")
+    user_store(settings).disable(name)
+    click.echo(f"disabled {name}")
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@fail_cleanly
+def users_passwd(name: str, password_stdin: bool) -> None:
+    """Set a new password for NAME (an admin, or NAME itself); their sessions end."""
+    settings = load_settings()
+    principal = acting_principal(settings)
+    require(can_manage_users(principal) or principal.name == name, principal, "change passwords")
+    user_store(settings).set_password(name, _new_password(password_stdin))
+    click.echo(f"changed the password of {name}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log of questions, document changes and sign-ins (admin only)."""
+
+
+def audit_log(settings: Settings) -> AuditLog:
+    """The audit log under the data folder, with the configured retention."""
+    return AuditLog(settings.data_dir / AUDIT_FILE, settings.audit_retention_days)
+
+
+_TIME = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"])
+
+
+@audit.command("export")
+@click.option("--since", type=_TIME, default=None, help="From this time on (UTC).")
+@click.option("--until", type=_TIME, default=None, help="Before this time (UTC, exclusive).")
+@click.option("--user", "only_user", default=None, help="Only this user's events.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file, created readable by its owner only (default: standard output).",
+)
+@fail_cleanly
+def audit_export(
+    since: datetime | None,
+    until: datetime | None,
+    only_user: str | None,
+    fmt: ExportFormat,
+    out: Path | None,
+) -> None:
+    """Write audit records as CSV or JSON Lines, oldest first."""
+    settings = load_settings()
+    require_right(settings, can_export, "export the audit log")
+    records = audit_log(settings).records(since, until, only_user)
+    if out is None:
+        count = export_records(records, sys.stdout, fmt)
+    else:
+        make_private(out)
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            count = export_records(records, handle, fmt)
+    click.echo(f"exported {count} audit record(s)", err=True)
+
+
+@audit.command("purge")
+@fail_cleanly
+def audit_purge() -> None:
+    """Delete records older than ASSISTANT_AUDIT_RETENTION_DAYS (refused while it is 0)."""
+    settings = load_settings()
+    require_right(settings, can_export, "purge the audit log")
+    removed = audit_log(settings).purge_expired()
+    click.echo(f"purged {removed} audit record(s) older than {settings.audit_retention_days} days")
 
 
 if __name__ == "__main__":

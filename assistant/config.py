@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
 
+    # Access (assistant.access): how long a UI sign-in lasts, the shortest password accepted,
+    # and how many days audit records are kept before `assistant audit purge` may delete them
+    # (0 = forever: nothing can be purged).
+    session_ttl_minutes: int = Field(480, ge=1, le=43_200)
+    password_min_length: int = Field(12, ge=8, le=128)
+    audit_retention_days: int = Field(0, ge=0, le=36_500)
+
     @property
     def llm_enabled(self) -> bool:
         """Whether an OpenAI-compatible endpoint is configured for fluent answers."""

@@ -30,3 +30,27 @@ class IndexStoreError(AssistantError):
 
 class QuestionError(AssistantError):
     """The question itself is unusable: empty, or far longer than any real question."""
+
+
+class AccessError(AssistantError):
+    """Base of the errors about who may do what (accounts, sign-in, rights)."""
+
+
+class UserError(AccessError):
+    """A user account cannot be created, found or changed: bad name, weak password, unknown."""
+
+
+class AuthenticationError(AccessError):
+    """A sign-in failed; the message never says whether the name or the password was wrong."""
+
+
+class ForbiddenError(AccessError):
+    """The signed-in user's role or groups do not allow this action."""
+
+
+class VisibilityError(AssistantError):
+    """A document's visibility (in catalog.yaml or at upload) is not one the assistant knows."""
+
+
+class AuditError(AssistantError):
+    """The audit log cannot be opened, written or purged."""

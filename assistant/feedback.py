@@ -22,6 +22,7 @@ from typing import Any, Literal, TextIO
 
 from assistant.errors import AssistantError
 from assistant.japanese import split_sentences
+from assistant.sqlite_files import make_private
 from assistant.types import Answer, Chunk
 
 Rating = Literal["like", "dislike"]
@@ -95,7 +96,7 @@ class FeedbackStore:
         self.path = path
         self._lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private(path)  # ratings hold users' questions and comments: owner-only (0600)
             with self._connect() as db:
                 db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:

@@ -132,3 +132,11 @@ def test_cli_feedback_export_without_any_feedback(
     assert result.exit_code == 0
     assert "no feedback recorded yet" in result.output
     assert not (tmp_path / "data").exists()
+
+
+def test_the_feedback_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "data" / FEEDBACK_FILE
+    path.parent.mkdir()
+    path.touch(mode=0o644)  # as an earlier version left it
+    FeedbackStore(path).record(ANSWER, "like")
+    assert path.stat().st_mode & 0o777 == 0o600
