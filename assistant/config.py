@@ -47,7 +47,10 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     candidate_k: int = Field(40, ge=5, le=500)
 
-    # Retrieval: weights of the standardized dense, word-BM25 and bigram-BM25 scores.
+    # Retrieval: BM25's parameters, and the weights of the standardized dense, word-BM25 and
+    # bigram-BM25 scores.
+    bm25_k1: float = Field(0.9, gt=0.0, le=5.0)
+    bm25_b: float = Field(0.4, ge=0.0, le=1.0)
     fusion_dense_weight: float = Field(0.5, ge=0.0, le=5.0)
     fusion_words_weight: float = Field(0.2, ge=0.0, le=5.0)
     fusion_bigrams_weight: float = Field(0.3, ge=0.0, le=5.0)

@@ -19,7 +19,7 @@ from assistant.answer.quoting import QuotingWeights
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder
-from assistant.index.keyword import JapaneseTokenizer, TokenStore
+from assistant.index.keyword import BM25Parameters, JapaneseTokenizer, TokenStore
 from assistant.index.snapshot import IndexReader
 from assistant.index.store import VectorStore
 from assistant.index.writer import IndexWriter
@@ -134,7 +134,11 @@ class Pipeline:
         terms = load_terms(settings.corpus_dir)
         self.tokenizer = JapaneseTokenizer()
         self.store = VECTOR_STORES[settings.vector_store](settings, self.embedder)
-        tokens = TokenStore(settings.index_dir / "keyword", self.tokenizer)
+        tokens = TokenStore(
+            settings.index_dir / "keyword",
+            self.tokenizer,
+            BM25Parameters(settings.bm25_k1, settings.bm25_b),
+        )
         self.reader = IndexReader(self.store, tokens, self.catalog.law_implemented_by)
         self.writer = IndexWriter(
             settings, self.store, self.embedder, self.catalog, publish=self.reader.refresh

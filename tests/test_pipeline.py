@@ -54,17 +54,18 @@ def test_a_question_is_embedded_once_and_tokenized_once(
     assistant.warm_up()
     question = "外為法第55条の8の報告はいつまでに出しますか？"
     tokenizer = assistant.pipeline.tokenizer
-    original = tokenizer.tokenize
-    tokenized: list[str] = []
+    analysed: list[str] = []
+    for method in ("tokenize", "analyse", "proper_nouns"):
+        original = getattr(tokenizer, method)
 
-    def counting(text: str) -> list[str]:
-        tokenized.append(text)
-        return original(text)
+        def counting(text: str, original=original):  # type: ignore[no-untyped-def]
+            analysed.append(text)
+            return original(text)
 
-    monkeypatch.setattr(tokenizer, "tokenize", counting)
+        monkeypatch.setattr(tokenizer, method, counting)
     embedder.queries.clear()
     answer = assistant.ask(question)
-    assert embedder.queries == ["外為法第五十五条の八の報告はいつまでに出しますか?"]
-    asked = [t for t in tokenized if "報告はいつまで" in t]
-    assert asked == ["外為法第五十五条の八の報告はいつまでに出しますか?"], tokenized
+    expected = "外為法第五十五条の八の報告はいつまでに出しますか?"
+    assert embedder.queries == [expected]
+    assert [t for t in analysed if "報告はいつまで" in t] == [expected], analysed
     assert answer.ranked[: len(answer.nearest)] == answer.nearest or answer.abstained

@@ -19,6 +19,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
+from dataclasses import dataclass
 
 import bm25s
 import numpy as np
@@ -100,9 +102,22 @@ class JapaneseTokenizer:
 
         Used to notice questions about things the documents never mention.
         """
+        return self.analyse(text)[1]
+
+    def analyse(self, text: str) -> tuple[list[str], list[str]]:
+        """A question's tokens and names from one SudachiPy pass (a question is analysed once)."""
         text = normalize(text)
+        if len(text) > _MAX_PIECE_CHARS:
+            return self.tokenize(text), self._names(self._morphemes(text[:_MAX_PIECE_CHARS]))
+        morphemes = self._morphemes(text)
+        return self._tokens(morphemes), self._names(morphemes)
+
+    def _morphemes(self, text: str) -> list[Any]:
         with self._lock:
-            morphemes = list(self._tokenizer.tokenize(text[:_MAX_PIECE_CHARS], self._mode))
+            return list(self._tokenizer.tokenize(text, self._mode))
+
+    @staticmethod
+    def _names(morphemes: list[Any]) -> list[str]:
         names: list[str] = []
         for m in morphemes:
             surface = m.surface().strip()
@@ -113,8 +128,10 @@ class JapaneseTokenizer:
         return list(dict.fromkeys(names))
 
     def _tokenize_piece(self, text: str) -> list[str]:
-        with self._lock:
-            morphemes = list(self._tokenizer.tokenize(text, self._mode))
+        return self._tokens(self._morphemes(text))
+
+    @staticmethod
+    def _tokens(morphemes: list[Any]) -> list[str]:
         tokens: list[str] = []
         for m in morphemes:
             surface = m.surface().strip()
@@ -130,10 +147,16 @@ class JapaneseTokenizer:
         return tokens
 
 
-# BM25 saturation and length normalization; lower than the textbook 1.5/0.75 because law
-# passages repeat their key terms and vary widely in length (tuned on a third of JSQuAD).
-BM25_K1 = 0.9
-BM25_B = 0.4
+
+
+@dataclass(frozen=True)
+class BM25Parameters:
+    """BM25 saturation (k1) and length normalization (b); lower than the textbook 1.5 / 0.75
+    because law passages repeat their key terms and vary widely in length. Settings:
+    ``ASSISTANT_BM25_K1`` / ``ASSISTANT_BM25_B``."""
+
+    k1: float = 0.9
+    b: float = 0.4
 
 
 def character_bigrams(text: str) -> list[str]:
@@ -149,10 +172,10 @@ def character_bigrams(text: str) -> list[str]:
     return [pair for pair in pairs if not pair.isascii()]
 
 
-def _bm25(token_lists: Sequence[list[str]]) -> bm25s.BM25 | None:
+def _bm25(token_lists: Sequence[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
     if not token_lists:
         return None
-    index = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+    index = bm25s.BM25(k1=k1, b=b)
     index.index([t or [""] for t in token_lists], show_progress=False)
     return index
 
@@ -172,14 +195,16 @@ class KeywordIndex:
         chunk_ids: Sequence[str],
         tokens: Sequence[list[str]],
         bigrams: Sequence[list[str]] | None = None,
+        bm25: BM25Parameters | None = None,
     ) -> None:
+        bm25 = bm25 or BM25Parameters()
         self.chunk_ids = tuple(chunk_ids)
         self._token_sets = {cid: set(t) for cid, t in zip(self.chunk_ids, tokens, strict=True)}
         self._document_frequency: Counter[str] = Counter()
         for token_set in self._token_sets.values():
             self._document_frequency.update(token_set)
-        self._bm25 = _bm25(tokens)
-        self._bigram_bm25 = _bm25(bigrams) if bigrams is not None else None
+        self._bm25 = _bm25(tokens, bm25.k1, bm25.b)
+        self._bigram_bm25 = _bm25(bigrams, bm25.k1, bm25.b) if bigrams is not None else None
 
     def tokens_of(self, chunk_id: str) -> set[str]:
         """The distinct tokens of one chunk (empty if unknown)."""
@@ -207,7 +232,13 @@ class KeywordIndex:
 class TokenStore:
     """Persisted tokens per chunk id: the durable half of the keyword index."""
 
-    def __init__(self, directory: Path, tokenizer: JapaneseTokenizer) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        tokenizer: JapaneseTokenizer,
+        bm25: BM25Parameters | None = None,
+    ) -> None:
+        self._parameters = bm25 or BM25Parameters()
         self._path = directory / _TOKENS_FILE
         self._tokenizer = tokenizer
         self._tokens: dict[str, list[str]] = {}
@@ -233,6 +264,7 @@ class TokenStore:
             [cid for cid, _ in pairs],
             [self._tokens[cid] for cid, _ in pairs],
             [character_bigrams(text) for _, text in pairs],
+            self._parameters,
         )
 
     def _save(self) -> None:

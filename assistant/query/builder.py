@@ -64,7 +64,8 @@ class QueryBuilder:
         search_text = kanji_article_numbers(text)
         english = is_english(text)
         keyword_text = self._terms.expand(search_text) if english else search_text
-        words = tuple(self._tokenizer.tokenize(search_text))
+        tokens, names = self._tokenizer.analyse(search_text)
+        words = tuple(tokens)
         keyword_words = (
             tuple(self._tokenizer.tokenize(keyword_text)) if keyword_text != search_text else words
         )
@@ -76,7 +77,7 @@ class QueryBuilder:
             keyword_text=keyword_text,
             words=words,
             keyword_words=keyword_words,
-            names=tuple(self._tokenizer.proper_nouns(text)),
+            names=tuple(names),
             vector=np.asarray(self._embedder.embed_query(search_text)),
             search_filter=search_filter or SearchFilter(),
             k=k,
