@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -107,33 +107,99 @@ def ingest(paths: tuple[Path, ...], no_prune: bool) -> None:
         sys.exit(1)
 
 
+_FILTER_OPTIONS = (
+    click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        type=click.Choice([k.value for k in DocumentKind]),
+        help="Only these document kinds (repeatable).",
+    ),
+    click.option("--source", "sources", multiple=True, help="Only these files (repeatable)."),
+)
+
+
+def _with_filters(func: F) -> F:
+    for option in reversed(_FILTER_OPTIONS):
+        func = option(func)
+    return func
+
+
+def read_history(source: str) -> list[str]:
+    """Earlier questions, oldest first, from a JSON list of strings in a file or ``-`` (stdin)."""
+    where = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        history = json.loads(text) if text.strip() else []
+    except (OSError, json.JSONDecodeError) as exc:
+        raise AssistantError(f"--history: cannot read {where}: {exc}") from exc
+    if not isinstance(history, list) or not all(isinstance(q, str) for q in history):
+        raise AssistantError(
+            f'--history: {where} must hold a JSON list of earlier questions, e.g. ["GOCOとは？"]'
+        )
+    return [q for q in history if q.strip()]
+
+
 @main.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
 @click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    type=click.Choice([k.value for k in DocumentKind]),
-    help="Only these document kinds (repeatable).",
+    "--history",
+    "history_source",
+    default=None,
+    metavar="FILE|-",
+    help="Earlier questions of the conversation (JSON list, oldest first) from FILE or stdin.",
 )
-@click.option("--source", "sources", multiple=True, help="Only these files (repeatable).")
+@_with_filters
 @fail_cleanly
 def ask(
-    question: str, as_json: bool, k: int | None, kinds: tuple[str, ...], sources: tuple[str, ...]
+    question: str,
+    as_json: bool,
+    k: int | None,
+    history_source: str | None,
+    kinds: tuple[str, ...],
+    sources: tuple[str, ...],
 ) -> None:
     """Answer QUESTION from the indexed documents, with citations."""
+    history = read_history(history_source) if history_source else []
     assistant = open_assistant()
     # The reranker reads every candidate's sentence vectors: stored by the first warm-up after
     # an ingest (about a minute for the shipped corpus), read back in a second after that.
     assistant.warm_up()
     search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
-    answer = assistant.ask(question, k=k, search_filter=search_filter)
+    answer = assistant.ask(question, k=k, search_filter=search_filter, history=history)
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
     else:
         click.echo(render_answer_text(answer))
+
+
+@main.command()
+@_with_filters
+@fail_cleanly
+def chat(kinds: tuple[str, ...], sources: tuple[str, ...]) -> None:
+    """A conversation in the terminal: one question per line, follow-ups understood."""
+    from assistant.terminal import run_chat
+
+    assistant = open_assistant()
+    assistant.warm_up()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(
+            "質問を入力してください（:history 履歴, :quit 終了） / Ask away (:quit to leave)"
+        )
+
+    def lines() -> Iterator[str]:
+        while True:
+            try:
+                line = input("> " if interactive else "")
+            except EOFError:
+                return
+            yield line
+
+    search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
+    run_chat(assistant, lines(), click.echo, search_filter)
 
 
 @main.command()

@@ -17,7 +17,7 @@ from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
 from assistant.index.writer import IngestReport
 from assistant.pipeline import Pipeline
-from assistant.query import check_question
+from assistant.query import Conversation, check_question
 from assistant.types import Answer, Chunk, Hit, ManifestEntry, Query, SearchFilter
 
 
@@ -129,6 +129,7 @@ class Assistant:
         search_filter: SearchFilter | None = None,
         searched_query: str | None = None,
         *,
+        history: Sequence[str] = (),
         mode: str = "hybrid",
         depth: int | None = None,
     ) -> Answer:
@@ -137,7 +138,11 @@ class Assistant:
         ``searched_query`` is what to search for when it differs from the question shown (a
         follow-up rewritten with the conversation's subject). The answer is made from the first
         k passages; ``depth`` keeps more of the ranking in ``Answer.ranked`` (the evaluation
-        reads ranks up to ten).
+        reads ranks up to ten). ``history`` is the conversation's earlier questions, oldest
+        first: a follow-up is then searched with what it refers to (``query.followup``).
         """
+        if history and searched_query is None:
+            searched = Conversation.replay(history).searched(question)
+            searched_query = searched if searched != question.strip() else None
         query = self.query(question, k, search_filter, searched_query, mode)
         return self.pipeline.run(query, depth)

@@ -45,6 +45,24 @@ class CaseOutcome:
     retrieved: list[dict[str, Any]] = field(default_factory=list)
     answer: str = ""
     confidence: float = 0.0
+    searched_query: str = ""
+    conversation: bool = False
+    cites_gold: bool = False
+
+    @property
+    def right(self) -> bool:
+        """Answered from a supporting passage, or, when nothing supports an answer, declined."""
+        if not self.answerable:
+            return self.abstained
+        return not self.abstained and self.cites_gold
+
+    @property
+    def wrong_answer(self) -> bool:
+        """Answered, yet unanswerable, or no citation is a supporting passage: the outcome
+        that misleads a user (an abstention at least says it does not know)."""
+        if self.abstained:
+            return False
+        return not self.answerable or not self.cites_gold
 
     @property
     def passed(self) -> bool:
@@ -65,12 +83,14 @@ RANKING_DEPTH = 10
 
 
 def run_case(assistant: Assistant, case: Case) -> CaseOutcome:
-    """Ask one case, recording everything the report needs."""
+    """Ask one case (after its earlier questions, if it has any), recording everything the
+    report needs."""
     started = time.perf_counter()
-    answer = assistant.ask(case.question, depth=RANKING_DEPTH)
+    answer = assistant.ask(case.question, history=case.history, depth=RANKING_DEPTH)
     latency = (time.perf_counter() - started) * 1000
     hits = answer.ranked
     flags = [case.is_relevant(h.chunk) for h in hits]
+    cites_gold = any(case.is_relevant(c.chunk) for c in answer.citations)
     found_gold = [any(g.matches(h.chunk) for h in hits[:5]) for g in case.gold]
     text = normalize(answer.text)
     found = [s for s in case.must_include if not answer.abstained and normalize(s) in text]
@@ -101,6 +121,9 @@ def run_case(assistant: Assistant, case: Case) -> CaseOutcome:
         ],
         answer=str(answer_to_dict(answer)["answer"]),
         confidence=answer.evidence.confidence if answer.evidence else 0.0,
+        searched_query=answer.searched_query,
+        conversation=bool(case.history),
+        cites_gold=cites_gold,
     )
 
 
@@ -110,6 +133,7 @@ def compute_metrics(outcomes: Sequence[CaseOutcome]) -> dict[str, float]:
     unanswerable = [o for o in outcomes if not o.answerable]
     abstained = [o for o in outcomes if o.abstained]
     answered = [o for o in outcomes if not o.abstained]
+    conversations = [o for o in outcomes if o.conversation]
     ranked = [[r in o.relevant_ranks for r in range(1, 11)] for o in answerable]
     must = [s for o in answerable for s in o.must_include_found + o.must_include_missing]
     sentences = sum(o.sentences for o in answered)
@@ -133,6 +157,11 @@ def compute_metrics(outcomes: Sequence[CaseOutcome]) -> dict[str, float]:
             sum(1 for o in unanswerable if o.abstained) / len(unanswerable) if unanswerable else 1.0
         ),
         "answer_rate_on_answerable": mean([0.0 if o.abstained else 1.0 for o in answerable]),
+        "wrong_answer_rate": mean([1.0 if o.wrong_answer else 0.0 for o in outcomes]),
+        "conversation_cases": float(len(conversations)),
+        "conversation_right": mean([1.0 if o.right else 0.0 for o in conversations])
+        if conversations
+        else 1.0,
         "latency_p50_ms": percentile([o.latency_ms for o in outcomes], 50),
         "latency_p95_ms": percentile([o.latency_ms for o in outcomes], 95),
     }
@@ -143,5 +172,7 @@ def evaluate(assistant: Assistant, cases: Sequence[Case]) -> dict[str, Any]:
     outcomes = [run_case(assistant, case) for case in cases]
     return {
         "metrics": compute_metrics(outcomes),
-        "cases": [asdict(o) | {"passed": o.passed} for o in outcomes],
+        "cases": [
+            asdict(o) | {"passed": o.passed, "wrong_answer": o.wrong_answer} for o in outcomes
+        ],
     }

@@ -2,6 +2,6 @@
 rewritten from the conversation before that (``followup.py``)."""
 
 from assistant.query.builder import QueryBuilder, check_question
-from assistant.query.followup import Turn, rewrite_followup
+from assistant.query.followup import Conversation, Turn, rewrite_followup
 
-__all__ = ["QueryBuilder", "Turn", "check_question", "rewrite_followup"]
+__all__ = ["Conversation", "QueryBuilder", "Turn", "check_question", "rewrite_followup"]

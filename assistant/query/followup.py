@@ -170,3 +170,31 @@ def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
     if _ASCII_ONLY.match(text):
         return f"{' '.join(carried)}: {text}"
     return _replace_reference(text, "・".join(carried))
+
+
+class Conversation:
+    """The earlier turns of one conversation, and what a new question is searched as.
+
+    The chat UI, ``assistant chat``, ``assistant ask --history`` and the evaluation's
+    ``history`` cases all go through this, so a follow-up is searched the same way everywhere.
+    """
+
+    def __init__(self, turns: Sequence[Turn] = ()) -> None:
+        self.turns: list[Turn] = list(turns)
+
+    @classmethod
+    def replay(cls, questions: Sequence[str]) -> Conversation:
+        """The conversation after these user questions (oldest first), each searched as the
+        conversation then stood."""
+        conversation = cls()
+        for question in questions:
+            conversation.add(question, conversation.searched(question))
+        return conversation
+
+    def searched(self, question: str) -> str:
+        """What to search for: the question, or the question with the earlier subject."""
+        return rewrite_followup(question, self.turns)
+
+    def add(self, question: str, searched_query: str) -> None:
+        """Record an asked question and what it was searched as."""
+        self.turns.append(Turn(question.strip(), searched_query))
