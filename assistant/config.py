@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     answer_bare_item_weight: float = Field(0.7, ge=0.0, le=1.0)
     answer_diverse_passages: int = Field(2, ge=0, le=10)
     answer_passages: int = Field(5, ge=1, le=50)
+    # Query understanding: add the documents' terms for everyday words (corpus/thesaurus.yaml).
+    thesaurus: bool = True
     max_question_chars: int = Field(1000, ge=10, le=100_000)
 
     llm_base_url: str = ""

@@ -25,6 +25,7 @@ from assistant.index.store import VectorStore
 from assistant.index.writer import IndexWriter
 from assistant.japanese import kanji_article_numbers
 from assistant.query import QueryBuilder
+from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.boosts import DocumentBoosts
 from assistant.rank.delegation import DelegationLinks
@@ -149,7 +150,11 @@ class Pipeline:
         )
         parts = Parts(settings, self.catalog, self.scorer)
         self.queries = QueryBuilder(
-            self.embedder, self.tokenizer, terms, settings.max_question_chars
+            self.embedder,
+            self.tokenizer,
+            terms,
+            settings.max_question_chars,
+            load_thesaurus(settings.corpus_dir) if settings.thesaurus else None,
         )
         self.retriever = Retriever(
             self.store,

@@ -16,6 +16,7 @@ from assistant.embedding import Embedder
 from assistant.errors import QuestionError
 from assistant.index.keyword import JapaneseTokenizer
 from assistant.japanese import is_english, kanji_article_numbers
+from assistant.query.understanding import Thesaurus, strip_preamble
 from assistant.terms import TermMap
 from assistant.types import Query, SearchFilter
 
@@ -42,11 +43,13 @@ class QueryBuilder:
         tokenizer: JapaneseTokenizer,
         terms: TermMap,
         max_chars: int = 1000,
+        thesaurus: Thesaurus | None = None,
     ) -> None:
         self._embedder = embedder
         self._tokenizer = tokenizer
         self._terms = terms
         self.max_chars = max_chars
+        self.thesaurus = thesaurus or Thesaurus()
 
     def build(
         self,
@@ -61,9 +64,9 @@ class QueryBuilder:
         question shown (a follow-up rewritten with the conversation's subject)."""
         shown = check_question(question, self.max_chars)
         text = check_question(searched, self.max_chars) if searched else shown
-        search_text = kanji_article_numbers(text)
+        search_text = kanji_article_numbers(strip_preamble(text))
         english = is_english(text)
-        keyword_text = self._terms.expand(search_text) if english else search_text
+        keyword_text = self._keyword_text(search_text, english)
         tokens, names = self._tokenizer.analyse(search_text)
         words = tuple(tokens)
         keyword_words = (
@@ -83,3 +86,11 @@ class QueryBuilder:
             k=k,
             mode=mode,
         )
+
+    def _keyword_text(self, search_text: str, english: bool) -> str:
+        """What keyword search looks for: English questions get the Japanese forms of their
+        legal terms, Japanese ones the documents' terms for their everyday words."""
+        if english:
+            return self._terms.expand(search_text)
+        extra = self.thesaurus.terms_for(search_text)
+        return f"{search_text} {' '.join(extra)}" if extra else search_text

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.query.understanding import TOPIC_SWITCH
+
 # Words that name no topic: question words, generic nouns and kanji verb stems of questions.
 GENERIC_TERMS = frozenset(
     {
@@ -135,7 +137,10 @@ def refers_back(question: str) -> bool:
 
 
 def needs_context(question: str) -> bool:
-    """Whether a question can only be searched with an earlier turn's subject."""
+    """Whether a question can only be searched with an earlier turn's subject (one that
+    announces a new subject, 「話は変わりますが」「ところで」, never does)."""
+    if TOPIC_SWITCH.match(question.strip()):
+        return False
     return refers_back(question) or not subject_phrases(question)
 
 
