@@ -90,7 +90,13 @@ def _extractive(parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap) -> E
         s.evidence_dense_floor_en,
         s.evidence_dense_ceiling_en,
     )
-    abstention = Abstention(s.abstain_threshold, s.abstain_threshold_en, bands, terms.japanese_for)
+    abstention = Abstention(
+        s.abstain_threshold,
+        s.abstain_threshold_en,
+        bands,
+        terms.japanese_for,
+        lambda name: bool(parts.catalog.sources_named_in(name) or terms.japanese_for(name)),
+    )
     weights = QuotingWeights(
         rank_prior=s.answer_rank_prior,
         bare_item=s.answer_bare_item_weight,

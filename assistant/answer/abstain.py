@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.answerability import missing_answer_type, missing_article, missing_names
 from assistant.answer.confidence import DenseBands, measure_evidence
+from assistant.answer.scope import asks_about_own_case, out_of_scope_names
 from assistant.index.keyword import KeywordIndex
+from assistant.index.snapshot import Snapshot
 from assistant.japanese import normalize
 from assistant.types import Answer, Evidence, Hit, Query
 
@@ -39,6 +41,7 @@ ANSWER_TYPE_JA = {
     "date": "日付",
     "location": "所在地",
     "duration": "期間",
+    "quantity": "数量",
 }
 
 
@@ -75,11 +78,14 @@ class Abstention:
         threshold_en: float = 0.15,
         bands: DenseBands | None = None,
         japanese_for: Callable[[str], Sequence[str]] | None = None,
+        known: Callable[[str], bool] | None = None,
     ) -> None:
         self.threshold = threshold
         self.threshold_en = threshold_en
         self.bands = bands or DenseBands()
         self._japanese_for = japanese_for or (lambda _name: ())
+        # Whether a name is a document the catalog knows or a term the glossary translates.
+        self._known = known or (lambda name: bool(self._japanese_for(name)))
 
     def evidence(self, query: Query, hits: Sequence[Hit], keyword: KeywordIndex) -> Evidence:
         """How well the hits support an answer (dense similarity and word coverage)."""
@@ -91,6 +97,27 @@ class Abstention:
         """Whether there is too little evidence to try an answer at all."""
         threshold = self.threshold_en if query.english else self.threshold
         return not hits or evidence.confidence < threshold
+
+    def out_of_scope(self, query: Query, snapshot: Snapshot) -> str | None:
+        """Why the question is outside what the documents cover, or None (see ``scope``)."""
+        english = query.english
+        names = out_of_scope_names(query.search_text, snapshot, self._known)
+        if names:
+            joined = "、".join(names)
+            return (
+                f"the documents do not mention {joined}"
+                if english
+                else f"文書に「{joined}」への言及がありません"
+            )
+        if asks_about_own_case(query.search_text):
+            return (
+                "the documents state rules, not whether one firm's case falls under them; "
+                "ask the responsible division"
+                if english
+                else "文書は規定を定めるもので、個別の事案が該当するかどうかは書かれていません"
+                "（所管部署にご確認ください）"
+            )
+        return None
 
     def reason(
         self,

@@ -63,8 +63,22 @@ ANSWER_TYPES = (
     ),
     AnswerType(
         "date",
-        re.compile(r"締切日|締め切り|締切り|申請期限|応募期限|何月何日|deadline|what date", re.I),
-        re.compile(rf"{_NUM}+月{_NUM}+日|{_NUM}+年{_NUM}+月|令和{_NUM}+年"),
+        re.compile(
+            r"締切日|締め切り|締切り|申請期限|応募期限|何月何日|いつから|"
+            r"いつ(?:始ま|開始|設立|開催|募集|公募|締め切)|開催日|設立日|"
+            r"deadline|what date|when (?:will|does|did)\b.{0,60}\b(?:open|close|start|begin|held)",
+            re.I,
+        ),
+        re.compile(rf"{_NUM}+月{_NUM}+日|{_NUM}+年{_NUM}+月|令和{_NUM}+年|[0-9]{{4}}年"),
+    ),
+    AnswerType(
+        "quantity",
+        re.compile(
+            r"どれくらいの量|備蓄量|保有量|生産量|何トン|何社|何件|何人|何個|"
+            r"how many (?!months|years|days|weeks)",
+            re.I,
+        ),
+        re.compile(rf"{_NUM}+\s*(?:トン|社|件|人|者|個|基|台|kg)"),
     ),
     AnswerType(
         "location",

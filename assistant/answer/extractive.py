@@ -54,6 +54,9 @@ class ExtractiveAnswerer:
         evidence = self.abstention.evidence(query, hits, keyword)
         if self.abstention.too_weak(query, hits, evidence):
             return self.abstention.decline(query, hits, evidence)
+        outside = self.abstention.out_of_scope(query, snapshot)
+        if outside:
+            return self.abstention.decline(query, hits, evidence, outside)
         words = list(query.words)
         if query.english:
             # English words match no Japanese sentence, and as words the index never saw they

@@ -1,0 +1,85 @@
+"""Is the question about something the documents cover at all?
+
+A question naming a law, an organisation or an acronym that no indexed document mentions is
+out of scope, however close some passage's wording is: 「独占禁止法上のセーフハーバー」 is not
+answered by 推進法's passages on joint applications, 「東都マテリアル株式会社は認定されて
+いますか」 by no provision at all. The names are recognized by their form (a compound ending in
+法 or 条約, a company or body by its suffix, an upper-case acronym), and a name counts as covered
+when the index mentions it (checked on the passages whose character bigrams match it best, so
+the cost does not grow with the corpus) or the catalog knows it as a document's title or alias.
+
+A question asking whether the asker's own case falls under a rule (「弊社の…は…に該当しますか」)
+asks for an interpretation no text states: the documents give the rule, not its application
+to one firm's product, so the answer is declined with that reason and the rule shown as nearest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from assistant.index.snapshot import Snapshot
+from assistant.japanese import normalize
+
+# 「独占禁止法」「不正競争防止法」「サイバーセキュリティ基本法」「EU…条約」: a run of kanji,
+# katakana and middle dots ending in 法 (not 方法, 手法, 用法: those are ordinary words).
+_LAW_NAME = re.compile(
+    r"[一-龥ァ-ヶー・]{2,}(?<![方手用文寸説製工療加])法(?:律)?(?![人令定務])|[一-龥ァ-ヶー・]{2,}条約"
+)
+# A company or body: 「東都マテリアル株式会社」「経済安全保障センター」「株式会社…」.
+_BODY_NAME = re.compile(
+    r"[一-龥ァ-ヶーA-Za-z・]{2,}(?:株式会社|有限会社|合同会社|センター|機構|協会|財団|研究所|大学)"
+    r"|(?:株式会社|有限会社)[一-龥ァ-ヶーA-Za-z・]{2,}"
+)
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+# The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
+_OWN_CASE = re.compile(
+    r"(?:弊社|当社|自社|うちの|我が社|私どもの).{0,40}?(?:該当|当た(?:り|る)|対象にな|違反にな|違法にな|抵触)"
+    r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)",
+    re.IGNORECASE,
+)
+# How many passages (by bigram match) are read to see whether the index mentions a name.
+_MENTION_CANDIDATES = 20
+
+
+def named_things(text: str) -> list[str]:
+    """Laws, bodies and acronyms a question names, in its NFKC form."""
+    normalized = normalize(text)
+    names = [m.group() for pattern in (_LAW_NAME, _BODY_NAME) for m in pattern.finditer(normalized)]
+    names += [m.group() for m in _ACRONYM.finditer(normalized)]
+    return list(dict.fromkeys(names))
+
+
+def mentioned(snapshot: Snapshot, name: str) -> bool:
+    """Whether an indexed passage contains the name (read among its best bigram matches)."""
+    key = normalize(name)
+    ascii_name = key.isascii()
+    if ascii_name:
+        return snapshot.keyword.knows(key.lower())
+    scores = snapshot.keyword.bigram_scores(key)
+    if not scores.size:
+        return False
+    ids = snapshot.keyword.chunk_ids
+    top = np.argsort(-scores)[:_MENTION_CANDIDATES]
+    return any(scores[i] > 0 and key in snapshot.chunks[ids[i]].search_text for i in top)
+
+
+def out_of_scope_names(
+    text: str,
+    snapshot: Snapshot,
+    known: Callable[[str], bool],
+) -> list[str]:
+    """Names in the question that no indexed passage mentions and the catalog does not know."""
+    return [n for n in named_things(text) if not known(n) and not mentioned(snapshot, n)]
+
+
+def asks_about_own_case(text: str) -> bool:
+    """Whether the question asks whether the asker's own case falls under a rule."""
+    return bool(_OWN_CASE.search(normalize(text)))
+
+
+def first(names: Sequence[str]) -> str:
+    """The names joined for a message."""
+    return "、".join(names)

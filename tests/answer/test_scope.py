@@ -1,0 +1,43 @@
+"""Out-of-scope names and own-case questions, on a small index without a model."""
+
+from pathlib import Path
+
+from assistant.answer.answerability import missing_answer_type
+from assistant.answer.scope import asks_about_own_case, named_things, out_of_scope_names
+from tests.fakes import chunk, memory_snapshot
+
+
+def test_laws_bodies_and_acronyms_are_recognized_by_their_form() -> None:
+    assert named_things("独占禁止法上のセーフハーバーの基準は？") == ["独占禁止法"]
+    assert named_things("弊社（東都マテリアル株式会社）は認定されていますか") == [
+        "東都マテリアル株式会社"
+    ]
+    assert named_things("Under the US EAR, what is the de minimis rule?") == ["US", "EAR"]
+    # ordinary words that end in 法 or hold 法 are not names
+    assert named_things("技術を提供する方法は？施設委託管理者は法人ですか？法令の定めは？") == []
+
+
+def test_a_name_counts_when_the_index_mentions_it_or_the_catalog_knows_it(tmp_path: Path) -> None:
+    chunks = [
+        chunk("a", "この法律は、特許法第三十六条の規定による。", source="act.md"),
+        chunk("b", "GOCO is mentioned in English here.", source="article.txt", position=1),
+    ]
+    _, snapshot = memory_snapshot(chunks, tmp_path)
+    known = {"外為法"}.__contains__
+    question = "特許法と外為法と独占禁止法の関係、GOCOとEARは？"
+    assert out_of_scope_names(question, snapshot, known) == ["独占禁止法", "EAR"]
+
+
+def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None:
+    assert asks_about_own_case("弊社が開発中の通信モジュールは、特定重要設備に当たりますか？")
+    assert asks_about_own_case("Would moving our lab abroad be treated as a violation?")
+    assert not asks_about_own_case("簡易水道事業も特定社会基盤事業の対象になりますか？")
+    assert not asks_about_own_case("弊社は届出が必要ですか？")
+
+
+def test_a_start_date_or_a_quantity_asked_must_be_stated() -> None:
+    assert missing_answer_type("次の公募はいつから始まりますか？", ["公募を行う。"]) == "date"
+    assert missing_answer_type("いつから使えますか？", ["2023年10月から使える。"]) is None
+    assert missing_answer_type("国内の備蓄量はどれくらいですか？", ["備蓄する。"]) == "quantity"
+    assert missing_answer_type("How many corporations can there be?", ["一個に限る。"]) is None
+    assert missing_answer_type("報告はいつまでに出しますか", ["遅滞なく提出する。"]) is None
