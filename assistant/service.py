@@ -95,6 +95,7 @@ class Assistant:
         search_filter: SearchFilter | None = None,
         searched_query: str | None = None,
         mode: str = "hybrid",
+        context: str = "",
     ) -> Query:
         """The analysed question (validated, normalized, embedded and tokenized once)."""
         query = self.pipeline.queries.build(
@@ -103,6 +104,7 @@ class Assistant:
             k=k or self.settings.top_k,
             search_filter=search_filter,
             mode=mode,
+            context=context,
         )
         if not self.pipeline.reader.snapshot.manifest:
             raise IndexStoreError(
@@ -141,8 +143,12 @@ class Assistant:
         reads ranks up to ten). ``history`` is the conversation's earlier questions, oldest
         first: a follow-up is then searched with what it refers to (``query.followup``).
         """
-        if history and searched_query is None:
-            searched = Conversation.replay(history).searched(question)
-            searched_query = searched if searched != question.strip() else None
-        query = self.query(question, k, search_filter, searched_query, mode)
+        context = ""
+        if history:
+            conversation = Conversation.replay(history)
+            context = conversation.context(question)
+            if searched_query is None:
+                searched = conversation.searched(question)
+                searched_query = searched if searched != question.strip() else None
+        query = self.query(question, k, search_filter, searched_query, mode, context)
         return self.pipeline.run(query, depth)

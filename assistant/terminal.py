@@ -37,12 +37,11 @@ def run_chat(
             for number, turn in enumerate(conversation.turns, start=1):
                 echo(f"{number}. {turn.question}  (searched: {turn.searched_query})")
             continue
-        searched = conversation.searched(question)
         try:
             answer = assistant.ask(
                 question,
                 search_filter=search_filter,
-                searched_query=searched if searched != question else None,
+                history=[turn.question for turn in conversation.turns],
             )
         except AssistantError as exc:
             echo(f"error: {exc}")

@@ -136,7 +136,8 @@ class Query:
     text: str
     search_text: str  # ``text`` with article numbers in kanji, as passages write them
     language: Literal["ja", "en"]
-    keyword_text: str  # ``search_text`` plus the Japanese forms of English legal terms
+    keyword_text: str  # what keyword search reads: the topic of a follow-up, ``search_text``,
+    # and the documents' terms for its words (Japanese forms of English terms, thesaurus)
     words: tuple[str, ...]  # keyword tokens of ``search_text``
     keyword_words: tuple[str, ...]  # keyword tokens of ``keyword_text``
     names: tuple[str, ...]  # proper nouns and acronyms of ``text``

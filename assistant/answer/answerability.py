@@ -69,7 +69,10 @@ ANSWER_TYPES = (
             r"deadline|what date|when (?:will|does|did)\b.{0,60}\b(?:open|close|start|begin|held)",
             re.I,
         ),
-        re.compile(rf"{_NUM}+月{_NUM}+日|{_NUM}+年{_NUM}+月|令和{_NUM}+年|[0-9]{{4}}年"),
+        re.compile(
+            rf"{_NUM}+月{_NUM}+日|{_NUM}+年{_NUM}+月|令和{_NUM}+年|[0-9]{{4}}年|"
+            rf"{_NUM}+月(?:から|に|以降|より)"
+        ),
     ),
     AnswerType(
         "quantity",

@@ -59,19 +59,23 @@ class QueryBuilder:
         k: int = 5,
         search_filter: SearchFilter | None = None,
         mode: str = "hybrid",
+        context: str = "",
     ) -> Query:
         """Analyse a question; ``searched`` is what to search for when it differs from the
-        question shown (a follow-up rewritten with the conversation's subject)."""
+        question shown (a follow-up rewritten with the conversation's subject), ``context``
+        the earlier question a follow-up is about, searched along with it."""
         shown = check_question(question, self.max_chars)
         text = check_question(searched, self.max_chars) if searched else shown
         search_text = kanji_article_numbers(strip_preamble(text))
         english = is_english(text)
-        keyword_text = self._keyword_text(search_text, english)
+        topic = kanji_article_numbers(strip_preamble(context)) if context.strip() else ""
+        retrieval_text = f"{topic} {search_text}" if topic else search_text
+        keyword_text = self._keyword_text(retrieval_text, english)
         tokens, names = self._tokenizer.analyse(search_text)
         words = tuple(tokens)
         keyword_words = (
             tuple(self._tokenizer.tokenize(keyword_text)) if keyword_text != search_text else words
-        )
+        )  # a follow-up's or an expanded question's keyword text is another text
         return Query(
             question=shown,
             text=text,
@@ -81,7 +85,7 @@ class QueryBuilder:
             words=words,
             keyword_words=keyword_words,
             names=tuple(names),
-            vector=np.asarray(self._embedder.embed_query(search_text)),
+            vector=np.asarray(self._embedder.embed_query(retrieval_text)),
             search_filter=search_filter or SearchFilter(),
             k=k,
             mode=mode,

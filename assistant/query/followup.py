@@ -90,7 +90,7 @@ _PHRASE = re.compile(
 )
 # Referring expressions; the look-ahead keeps それぞれ, これまで, その他 … out.
 _REFERRING = re.compile(
-    r"(?:それら|これら|あれら|それ|これ|あれ|その|この|あの|当該|同(?=制度|法|条|計画|規定|措置)"
+    r"(?:それら|これら|あれら|それ|これ|あれ|その|この|あの|当該|同じ|同(?=制度|法|条|計画|規定|措置)"
     r"|上記の?|前記の?|前述の?)(?!ぞれ|まで|ほど|とも|他|ほか|以外)"
 )
 _ENGLISH_REFERRING = re.compile(r"\b(?:it|its|this|that|these|those|they|them)\b", re.IGNORECASE)
@@ -177,6 +177,21 @@ def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
     return _replace_reference(text, "・".join(carried))
 
 
+def topic_of(question: str, history: Sequence[Turn]) -> str:
+    """The earlier question a follow-up is about: the latest one that stood on its own.
+
+    Searched together with the follow-up it gives the dense query what the conversation is
+    about (「インフラ事業者の設備導入の届出制度」 for 「もし届け出なかったら罰則はありますか？」),
+    which a few carried-over words cannot. Empty for a question that stands on its own.
+    """
+    if not history or not needs_context(question.strip()):
+        return ""
+    for turn in reversed(history):
+        if not needs_context(turn.question):
+            return turn.question
+    return history[0].question
+
+
 class Conversation:
     """The earlier turns of one conversation, and what a new question is searched as.
 
@@ -199,6 +214,10 @@ class Conversation:
     def searched(self, question: str) -> str:
         """What to search for: the question, or the question with the earlier subject."""
         return rewrite_followup(question, self.turns)
+
+    def context(self, question: str) -> str:
+        """The earlier question a follow-up is about ("" when it stands on its own)."""
+        return topic_of(question, self.turns)
 
     def add(self, question: str, searched_query: str) -> None:
         """Record an asked question and what it was searched as."""

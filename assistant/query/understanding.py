@@ -45,6 +45,9 @@ TOPIC_SWITCH = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_END = re.compile(r"[?？]$|か[。]?$")
+# Courtesy formulas are short; a longer clause or sentence with such a word in it carries the
+# subject too (「…について回答案に列挙したいのですが」) and stays.
+PREAMBLE_MAX_CHARS = 24
 
 
 def strip_preamble(question: str) -> str:
@@ -55,14 +58,24 @@ def strip_preamble(question: str) -> str:
         return question.strip()
     kept = list(sentences)
     # Leading sentences that are only courtesy or who is asking (never the last one).
-    while len(kept) > 1 and _COURTESY.search(kept[0]) and not _QUESTION_END.search(kept[0]):
+    while (
+        len(kept) > 1
+        and _COURTESY.search(kept[0])
+        and not _QUESTION_END.search(kept[0])
+        and len(kept[0]) <= PREAMBLE_MAX_CHARS
+    ):
         kept.pop(0)
     # A closing courtesy sentence (「よろしくお願いします。」) after the question.
     while len(kept) > 1 and _COURTESY.search(kept[-1]) and len(normalize(kept[-1])) <= 15:
         kept.pop()
     first = kept[0]
     match = _LEADING_CLAUSE.match(first)
-    if match and _COURTESY.search(match.group(1)) and len(first) > match.end() + 4:
+    if (
+        match
+        and _COURTESY.search(match.group(1))
+        and len(match.group(1)) <= PREAMBLE_MAX_CHARS
+        and len(first) > match.end() + 4
+    ):
         kept[0] = first[match.end() :]
     switched = TOPIC_SWITCH.sub("", kept[0])
     if len(switched) > 4:

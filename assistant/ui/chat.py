@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
-from assistant.query.followup import Turn, rewrite_followup
+from assistant.query.followup import Conversation, Turn
 from assistant.types import Answer, SearchFilter
 from assistant.ui.sources import (
     render_answer_message,
@@ -95,14 +95,14 @@ class ChatHandler:
         text = question.strip()
         if not text:
             return
-        query = rewrite_followup(text, session.history())
+        earlier = [t.answer.question for t in session.turns]
+        query = Conversation.replay(earlier).searched(text)
         messages = [*messages, {"role": "user", "content": text}]
         messages.append(_assistant_message(render_pending_message(query)))
         yield ChatUpdate(list(messages), session)
         try:
-            answer = self._assistant.ask(
-                text, search_filter=search_filter, searched_query=query if query != text else None
-            )
+            # The same follow-up handling as `assistant chat` and `ask --history`.
+            answer = self._assistant.ask(text, search_filter=search_filter, history=earlier)
         except AssistantError as exc:
             messages[-1] = _assistant_message(render_error_message(str(exc)))
             yield ChatUpdate(list(messages), session)

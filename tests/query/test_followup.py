@@ -82,3 +82,20 @@ def test_follow_up_retrieves_with_the_earlier_subject(fake_assistant) -> None:  
     assert answer.question == "それはいつから使えますか？"
     hits = fake_assistant.search(query, k=3)
     assert any("GOCO" in hit.chunk.text for hit in hits)
+
+
+def test_a_follow_up_is_searched_with_the_latest_question_that_stood_on_its_own() -> None:
+    from assistant.query.followup import Conversation, topic_of
+
+    conversation = Conversation.replay(
+        [
+            "インフラ事業者の設備導入の届出制度について教えてください。",
+            "届出のあと、どれくらい待てば導入できますか？",
+        ]
+    )
+    assert conversation.context("審査が長引くことはあるんですか？") == (
+        "インフラ事業者の設備導入の届出制度について教えてください。"
+    )
+    assert conversation.context("特定重要物資の指定はどう行われますか？") == ""
+    assert topic_of("同じ手続が必要ですか？", GOCO) == GOCO[0].question  # 同じ refers back
+    assert topic_of("罰則はありますか？", []) == ""

@@ -70,3 +70,10 @@ def test_a_follow_up_that_announces_a_new_subject_is_searched_on_its_own() -> No
     switched = "話は変わりますが、期間はどのくらいですか？"
     assert rewrite_followup(switched, history) == switched
     assert "施設委託管理者" in rewrite_followup("期間はどのくらいですか？", history)
+
+
+def test_a_long_clause_with_a_courtesy_word_in_it_carries_the_subject_and_stays() -> None:
+    question = "供給確保計画に書かなければならない事項について回答案に列挙したいのですが、根拠になる条文はどこですか。"
+    assert strip_preamble(question) == question
+    sentence = "コンデンサーやセンサーのメーカーから、自社製品が対象になるのかという照会がありました。施行令での書きぶりを確認させてください。"
+    assert strip_preamble(sentence) == sentence
