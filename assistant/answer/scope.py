@@ -35,8 +35,9 @@ _BODY_NAME = re.compile(
 )
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
+# (自社 is left out: 「メーカーから、自社製品が対象になるのかと照会」 is a third party's case.)
 _OWN_CASE = re.compile(
-    r"(?:弊社|当社|自社|うちの|我が社|私どもの).{0,40}?(?:該当|当た(?:り|る)|対象にな|違反にな|違法にな|抵触)"
+    r"(?:弊社|当社|うちの|我が社|私どもの).{0,40}?(?:該当|当た(?:り|る)|対象にな|違反にな|違法にな|抵触)"
     r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)",
     re.IGNORECASE,
 )

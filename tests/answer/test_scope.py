@@ -41,3 +41,11 @@ def test_a_start_date_or_a_quantity_asked_must_be_stated() -> None:
     assert missing_answer_type("国内の備蓄量はどれくらいですか？", ["備蓄する。"]) == "quantity"
     assert missing_answer_type("How many corporations can there be?", ["一個に限る。"]) is None
     assert missing_answer_type("報告はいつまでに出しますか", ["遅滞なく提出する。"]) is None
+
+
+def test_a_fiscal_year_or_a_third_partys_own_product_is_not_what_was_asked() -> None:
+    assert (
+        missing_answer_type("次の公募はいつから始まりますか？", ["令和6年度補正予算で支援した。"])
+        == "date"
+    )
+    assert not asks_about_own_case("メーカーから、自社製品が対象になるのかという照会がありました。")
