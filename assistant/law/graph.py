@@ -5,23 +5,22 @@ that a hit can bring in what it depends on: 「前条第一項の規定により
 brings the penalty for breaking it (``penalties_for``), and a penalty brings the 両罰規定 that
 fines the company too (``company_penalties_for``, 外為法 第七十二条).
 
-A chunk's lines say where they stand: a paragraph after the first starts with its number
-(「２ …」) and an item with its label (「一 …」), as ``assistant.ingest.law`` writes them.
+A chunk's lines say where they stand (``assistant.law.lines``), so 前項 in its third
+paragraph means its second.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assistant.law.numbering import KANJI_NUMBER, item_label, number_key, span_keys, top_item
-from assistant.law.references import Context, Location, Target, parse_references
+from assistant.law.lines import located_lines
+from assistant.law.numbering import number_key, span_keys
+from assistant.law.references import Context, Target, parse_references
 from assistant.types import Chunk, DocumentKind
 
-_PARAGRAPH_LINE = re.compile(r"^([0-9０-９]+) ")
-_ITEM_LINE = re.compile(rf"^({KANJI_NUMBER}(?:の{KANJI_NUMBER})*) ")
 _PUNISHES = re.compile(r"に処する|に処し|を科する|を科し")
 _FORMAT = 1
 
@@ -120,19 +119,6 @@ def _is_provision(chunk: Chunk) -> bool:
     return bool(chunk.article) and chunk.article.startswith("第")
 
 
-def _lines(chunk: Chunk) -> Iterable[tuple[Location, str]]:
-    """Each line of a chunk with the paragraph and item it stands in."""
-    keys = span_keys(chunk.paragraph)
-    paragraph = keys[0][0] if keys and keys[0] else 1
-    item = top_item(chunk.item.split("から")[0])
-    for line in chunk.text.splitlines():
-        if match := _PARAGRAPH_LINE.match(line):
-            paragraph, item = (number_key(match.group(1)) or (paragraph,))[0], ""
-        elif match := _ITEM_LINE.match(line):
-            item = item_label((match.group(1),))
-        yield Location(chunk.article, paragraph, item), line
-
-
 def _index(chunks: Sequence[Chunk]) -> dict[tuple[str, str], list[_Span]]:
     index: dict[tuple[str, str], list[_Span]] = {}
     for chunk in chunks:
@@ -187,7 +173,7 @@ def build_reference_graph(
         if not _is_provision(chunk):
             continue
         found: list[str] = []
-        for where, line in _lines(chunk):
+        for where, line in located_lines(chunk):
             for reference in parse_references(line, where, contexts[chunk.source]):
                 for target in reference.targets:
                     found.extend(_chunks_of(index, target))
