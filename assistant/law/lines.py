@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.law.numbering import KANJI_NUMBER, item_label, number_key, span_keys, top_item
+from assistant.law.numbering import (
+    KANJI_NUMBER,
+    item_label,
+    number_key,
+    paragraph_label,
+    span_keys,
+    top_item,
+)
 from assistant.law.references import Location
 from assistant.types import Chunk
 
@@ -41,3 +48,17 @@ def has_paragraphs(chunk: Chunk) -> bool:
     return bool(chunk.paragraph) or any(
         _PARAGRAPH_LINE.match(line) for line in chunk.text.splitlines()
     )
+
+
+def quoted_provision(chunk: Chunk, quote: str) -> tuple[str, str]:
+    """(paragraph, item) of the line a quote comes from: what a citation of it should name.
+
+    A chunk may hold 第一号 to 第九号; a quote of 「三 永久磁石」 is 第三号. Falls back to the
+    chunk's own labels when the quote spans lines or is not found.
+    """
+    numbered = has_paragraphs(chunk)
+    for where, line in located_lines(chunk):
+        if quote and quote.strip() in line:
+            paragraph = paragraph_label(where.paragraph) if numbered else ""
+            return paragraph, where.item
+    return chunk.paragraph, chunk.item
