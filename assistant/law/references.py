@@ -107,6 +107,17 @@ def _items(first: int, last: int) -> list[str]:
     return [f"第{int_to_kanji(n)}号" for n in range(first, last + 1)]
 
 
+def _counts_from_here(match: re.Match[str]) -> bool:
+    """前項, 次項, 前各項, 前号, 前各号 …: relative to where the reference stands, not to the
+    provision named just before it (「第五条及び前項」 is this article's previous paragraph)."""
+    paragraph, item = match.group("rel_paragraph"), match.group("rel_item")
+    return (
+        not match.group("article")
+        and not match.group("rel_article")
+        and (bool(paragraph and paragraph != "同項") or bool(item and item != "同号"))
+    )
+
+
 @dataclass
 class _Resolver:
     """Resolves the references of one provision in order, remembering the last one (同条)."""
@@ -118,12 +129,16 @@ class _Resolver:
 
     def resolve(self, text: str, match: re.Match[str]) -> list[Target]:
         prefix = match.group("prefix")
-        listed = self.last is not None and bool(
-            _CONNECTOR.match(text[self.last_end : match.start()])
+        here = _counts_from_here(match)
+        listed = (
+            not here
+            and self.last is not None
+            and bool(_CONNECTOR.match(text[self.last_end : match.start()]))
         )
         same = match.group("rel_article") == "同条" or (
             not match.group("article")
             and not match.group("rel_article")
+            and not here
             and (
                 listed
                 or match.group("rel_paragraph") == "同項"
@@ -144,15 +159,14 @@ class _Resolver:
         articles = self._articles(match, document, listed)
         if articles is None:
             return []
-        paragraphs = self._paragraphs(match, listed, articles)
-        items = self._items(match, listed, paragraphs)
-        targets = [
+        paragraphs = self._paragraphs(match, listed)
+        items = self._items(match)
+        return [
             Target(document, a, p, i)
             for a in articles
             for p in paragraphs or [0]
             for i in items or [""]
         ]
-        return targets
 
     def _articles(self, match: re.Match[str], document: str, listed: bool) -> list[str] | None:
         relative = match.group("rel_article")
@@ -174,7 +188,7 @@ class _Resolver:
             return [self.last.article]
         return [self.where.article] if document == self.context.document else None
 
-    def _paragraphs(self, match: re.Match[str], listed: bool, articles: list[str]) -> list[int]:
+    def _paragraphs(self, match: re.Match[str], listed: bool) -> list[int]:
         relative = match.group("rel_paragraph")
         here = self.where.paragraph
         if match.group("paragraph"):
@@ -197,7 +211,7 @@ class _Resolver:
             return [here]
         return []
 
-    def _items(self, match: re.Match[str], listed: bool, paragraphs: list[int]) -> list[str]:
+    def _items(self, match: re.Match[str]) -> list[str]:
         relative = match.group("rel_item")
         here = number_key(self.where.item)[:1]
         if match.group("item"):

@@ -116,3 +116,16 @@ def test_other_laws_and_law_numbers_are_not_resolved() -> None:
 
 def test_supplementary_provisions_are_not_resolved() -> None:
     assert _targets("附則第三条の規定", Location("第一条")) == []
+
+
+def test_previous_paragraph_after_another_article_is_still_this_articles() -> None:
+    assert _targets("第四条及び前項の規定", Location("第二条", paragraph=3)) == [
+        Target("law.md", "第四条"),
+        Target("law.md", "第二条", 2),
+    ]
+
+
+def test_previous_item() -> None:
+    assert _targets("前号に掲げるもの", Location("第二条", 1, "第三号")) == [
+        Target("law.md", "第二条", 1, "第二号")
+    ]
