@@ -37,6 +37,8 @@ class CatalogEntry:
     superseded_by: str = ""
     aliases: tuple[str, ...] = ()
     implements: str = ""  # the law (file) whose "法第N条" this order or ordinance carries out
+    revision: str = ""  # e-Gov's law_revision_id of the text shipped (which amendments it has)
+    effective: str = ""  # the date that revision takes effect (enforcement_date), YYYY-MM-DD
 
     @property
     def name(self) -> str:

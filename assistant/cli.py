@@ -1,4 +1,4 @@
-"""The command line: ``assistant ingest | ask | serve | eval | prepare-model``.
+"""The command line: ``assistant ingest | ask | serve | eval | prepare-model | corpus check``.
 
 Library code raises AssistantError; only this module turns it into a one-line message on
 stderr and exit code 1. The commands call the same Assistant object as the UI.
@@ -260,6 +260,31 @@ def prepare_model(force: bool) -> None:
         click.echo(f"embedding model is {settings.embedding_model!r}; nothing to build")
         return
     click.echo(str(build_model_folder(target, force=force)))
+
+
+@main.group()
+def corpus() -> None:
+    """The shipped corpus: checks that need no model and no index."""
+
+
+@corpus.command("check")
+@click.argument("corpus_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@fail_cleanly
+def corpus_check(corpus_dir: Path | None) -> None:
+    """Check every law file parses and is numbered soundly, and the catalog lists each file."""
+    from assistant.catalog import load_catalog
+    from assistant.law.check import check_corpus
+
+    folder = corpus_dir or load_settings().corpus_dir
+    if not folder.is_dir():
+        raise click.UsageError(f"{folder}: no such folder")
+    problems = check_corpus(folder, load_catalog(folder))
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
+        sys.exit(1)
+    click.echo(f"{folder}: every file is listed and every law file is sound")
 
 
 @main.group()

@@ -37,6 +37,8 @@ class Block:
     article: str = ""
     heading: str = ""
     page: int | None = None
+    paragraph: str = ""  # 項 as cited ("第三項"); empty when the article has only one
+    item: str = ""  # 号 as cited ("第二号", "第二号イ"); empty for a paragraph's own sentences
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class Chunk:
     version: str = ""
     file_sha256: str = ""
     superseded_by: str = ""
+    paragraph: str = ""  # "第三項", a span "第一項から第三項まで", or "" (whole article)
+    item: str = ""  # "第二号", a span "第一号から第七号まで", or "" (no single item)
+
+    @property
+    def citation(self) -> str:
+        """The provision as lawyers cite it: 第四十五条第三項第二号 (empty outside articles)."""
+        return f"{self.article}{self.paragraph}{self.item}" if self.article else ""
 
     @property
     def location(self) -> str:

@@ -33,7 +33,8 @@ Checks (all comparisons after Unicode NFKC normalisation on both sides):
   of that file;
 * each ``must_include`` string occurs in a gold file, on a line that
   contains one of the gold quotes or on the non-empty line right before or
-  after it (i.e. in the same or a neighbouring sentence);
+  after it (i.e. in the same or a neighbouring sentence; label-only lines such as
+  ``**一**`` are skipped);
 * minimum counts of cases, English questions, unanswerable and history cases.
 
 Warnings (printed, not fatal) flag quotes that occur more than once in their
@@ -115,12 +116,19 @@ def is_english(question: str) -> bool:
     return CJK_PATTERN.search(question) is None and re.search(r"[A-Za-z]", question) is not None
 
 
+LABEL_LINE: re.Pattern[str] = re.compile(r"^\*\*[^*]+\*\*$")
+
+
 def neighbourhood(lines: list[str], index: int) -> str:
-    """Return line ``index`` joined with the nearest non-empty lines around it."""
+    """Return line ``index`` joined with the nearest non-empty lines around it.
+
+    A paragraph or item label alone on its line (``**一**``, ``**２**``) is markup, not a
+    sentence: the neighbour of a list's lead sentence is its first item's text.
+    """
     parts: list[str] = [lines[index]]
     for step in (-1, 1):
         j = index + step
-        while 0 <= j < len(lines) and not lines[j].strip():
+        while 0 <= j < len(lines) and (not lines[j].strip() or LABEL_LINE.match(lines[j].strip())):
             j += step
         if 0 <= j < len(lines):
             parts.append(lines[j])

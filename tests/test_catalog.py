@@ -4,6 +4,7 @@ import pytest
 
 from assistant.catalog import guess_kind, load_catalog
 from assistant.errors import ConfigError
+from assistant.ingest.law import parse_law
 from assistant.types import DocumentKind
 from tests.conftest import CORPUS
 
@@ -57,3 +58,17 @@ def test_orders_and_ordinances_name_the_law_they_carry_out() -> None:
         else:
             law = catalog.get(implemented or "")
             assert law is not None and law.kind == DocumentKind.LAW, entry.name
+
+
+def test_shipped_law_entries_match_their_files_front_matter() -> None:
+    catalog = load_catalog(CORPUS)
+    laws = [e for e in catalog.entries if e.file.startswith("laws/")]
+    assert len(laws) == 9
+    for entry in laws:
+        law = parse_law((CORPUS / entry.file).read_text(encoding="utf-8"))
+        assert (entry.number, entry.revision, entry.effective) == (
+            law.number,
+            law.revision_id,
+            law.effective,
+        ), entry.file
+        assert entry.source_url == law.source_url

@@ -57,3 +57,34 @@ def test_overlong_sentence_is_split_only_at_commas() -> None:
     chunks = split_into_chunks(_document((Block(run_on),)), size=300, overlap=0)
     assert "".join(c.text for c in chunks) == run_on
     assert all(c.text.endswith(("、", "。")) for c in chunks)
+
+
+def test_a_long_article_splits_at_paragraphs_and_each_chunk_cites_its_own() -> None:
+    sentence = "事業者は、主務大臣に計画を提出し、その認定を受けることができる。"
+    paragraphs = [
+        Block(f"{label}{sentence * 3}", article="第九条", paragraph=paragraph)
+        for label, paragraph in (("", "第一項"), ("２ ", "第二項"), ("３ ", "第三項"))
+    ]
+    blocks = (*paragraphs, Block("次の条の文。", article="第十条"))
+    chunks = split_into_chunks(_document(blocks), size=150, overlap=40)
+    assert [c.citation for c in chunks] == [
+        "第九条第一項",
+        "第九条第二項",
+        "第九条第三項",
+        "第十条",
+    ]
+    assert chunks[1].text.startswith("２ 事業者は")
+    assert chunks[1].paragraph == "第二項" and chunks[1].item == ""
+
+
+def test_a_long_list_records_the_items_each_chunk_holds() -> None:
+    lead = Block("次に掲げる物資を指定する。", article="第一条")
+    items = tuple(
+        Block(f"{label} {'部品' * 30}", article="第一条", item=f"第{label}号")
+        for label in ("一", "二", "三", "四")
+    )
+    chunks = split_into_chunks(_document((lead, *items)), size=140, overlap=0)
+    assert [c.item for c in chunks] == ["第一号から第二号まで", "第三号から第四号まで"]
+    assert chunks[1].text.splitlines()[0].startswith("三 部品")
+    assert "一 部品" in chunks[0].text
+    assert "次に掲げる物資を指定する。" in chunks[1].search_text

@@ -92,6 +92,8 @@ def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
         "version": chunk.version,
         "file_sha256": chunk.file_sha256,
         "search_text": chunk.search_text,
+        "paragraph": chunk.paragraph,
+        "item": chunk.item,
     }
 
 
@@ -110,6 +112,8 @@ def _to_chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         page=None if page < 0 else page,
         version=str(meta.get("version", "")),
         file_sha256=str(meta.get("file_sha256", "")),
+        paragraph=str(meta.get("paragraph", "")),
+        item=str(meta.get("item", "")),
     )
 
 

@@ -11,12 +11,17 @@ the article short and label every later article with a table cell, so in a law f
 that is not structural (第N章, 附則, 別表...) is text of the article it sits in. The law number
 under the title ("（令和四年法律第四十三号）") is part of how a law is cited, not a passage: it
 joins the title instead of becoming a chunk that matches every question naming the law.
+
+Law files in the current e-Gov layout (front matter, ``### 第N条``, bold 項・号 labels) go to
+``assistant.ingest.law``, which keeps paragraphs and items; this module reads the older layout
+and users' own notes.
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.ingest.law import is_structured_law, parse_structured_markdown
 from assistant.ingest.structure import ARTICLE_RE, NUMERAL, StructureBuilder
 from assistant.types import Block
 
@@ -63,6 +68,8 @@ def _article_at(lines: list[str], i: int) -> str:
 
 def parse_markdown(text: str) -> tuple[str, tuple[Block, ...]]:
     """Return (title, blocks) of a Markdown document; the title is its first ``#`` heading."""
+    if is_structured_law(text):
+        return parse_structured_markdown(text)
     title = number = ""
     builder = StructureBuilder()
     lines = text.splitlines()

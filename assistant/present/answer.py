@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.types import Answer, Chunk
+from assistant.law.lines import quoted_provision
+from assistant.types import Answer, Chunk, Citation
 
 
 def citation_label(chunk: Chunk) -> str:
     """'Title 第N条' or 'Title p.N': how a source is named to users."""
     return f"{chunk.title} {chunk.location}".strip()
+
+
+def _provision(citation: Citation) -> dict[str, str]:
+    """The 項 and 号 a citation's quote comes from (第一条 "第三号" for 「三 永久磁石」)."""
+    paragraph, item = quoted_provision(citation.chunk, citation.quote)
+    return {"paragraph": paragraph, "item": item}
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -25,6 +32,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "source": c.chunk.source,
                 "title": c.chunk.title,
                 "article": c.chunk.article,
+                **_provision(c),
                 "page": c.chunk.page,
                 "heading": c.chunk.heading,
                 "chunk_id": c.chunk.chunk_id,

@@ -1,0 +1,91 @@
+"""The reference graph over chunks: references both ways, penalties and 両罰規定."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.catalog import load_catalog
+from assistant.chunking import split_into_chunks
+from assistant.ingest import load_document
+from assistant.law.graph import ReferenceGraph, build_reference_graph
+from assistant.types import Block, Chunk, DocumentKind, SourceDocument
+from tests.conftest import CORPUS
+
+FEFTA = "324AC0000000228_gaitameho.md"
+
+
+@pytest.fixture(scope="module")
+def fefta() -> tuple[list[Chunk], ReferenceGraph]:
+    catalog = load_catalog(CORPUS)
+    chunks = split_into_chunks(load_document(CORPUS / "laws" / FEFTA, catalog))
+    return chunks, build_reference_graph(chunks, catalog.law_implemented_by)
+
+
+def _chunk(chunks: list[Chunk], article: str, words: str) -> Chunk:
+    return next(c for c in chunks if c.article == article and words in c.text)
+
+
+def _document(source: str, kind: DocumentKind, blocks: tuple[Block, ...]) -> list[Chunk]:
+    return split_into_chunks(SourceDocument(source, source, kind, blocks, "x"))
+
+
+def test_references_go_both_ways_and_preceding_article_resolves() -> None:
+    chunks = _document(
+        "law.md",
+        DocumentKind.LAW,
+        (
+            Block("事業者は、届け出なければならない。", article="第一条"),
+            Block("前条の規定による届出は、書面でする。", article="第二条"),
+        ),
+    )
+    graph = build_reference_graph(chunks, lambda _source: None)
+    first, second = chunks
+    assert graph.references_of(second.chunk_id) == (first.chunk_id,)
+    assert graph.referenced_by(first.chunk_id) == (second.chunk_id,)
+
+
+def test_an_order_citing_law_article_links_to_the_law() -> None:
+    law = _document("law.md", DocumentKind.LAW, (Block("政令で指定する。", article="第七条"),))
+    order = _document(
+        "order.md",
+        DocumentKind.CABINET_ORDER,
+        (Block("法第七条の規定に基づき、次に掲げる物資を指定する。", article="第一条"),),
+    )
+    graph = build_reference_graph(law + order, {"order.md": "law.md"}.get)
+    assert graph.references_of(order[0].chunk_id) == (law[0].chunk_id,)
+
+
+def test_technology_without_licence_links_to_its_penalty_and_the_company_fine(
+    fefta: tuple[list[Chunk], ReferenceGraph],
+) -> None:
+    chunks, graph = fefta
+    rule = _chunk(chunks, "第二十五条", "特定技術")
+    penalty = _chunk(chunks, "第六十九条の七", "七年以下の拘禁刑")
+    company = _chunk(chunks, "第七十二条", "七億円以下")
+    assert penalty.chunk_id in graph.penalties_for(rule.chunk_id)
+    assert company.chunk_id in graph.company_penalties_for(rule.chunk_id)
+    assert company.chunk_id in graph.company_penalties_for(penalty.chunk_id)
+    assert company.chunk_id not in graph.penalties_for(rule.chunk_id)
+
+
+def test_article_72_extends_each_penalty_it_lists(
+    fefta: tuple[list[Chunk], ReferenceGraph],
+) -> None:
+    chunks, graph = fefta
+    company = _chunk(chunks, "第七十二条", "七億円以下")
+    named = {c.article for c in chunks if c.chunk_id in graph.references_of(company.chunk_id)}
+    assert {"第六十九条の七", "第六十九条の八", "第七十条", "第七十条の二"} <= named
+
+
+def test_graph_round_trips_through_json(
+    fefta: tuple[list[Chunk], ReferenceGraph], tmp_path: Path
+) -> None:
+    _, graph = fefta
+    path = tmp_path / "references.json"
+    path.write_text(graph.to_json(), encoding="utf-8")
+    restored = ReferenceGraph.from_json(path.read_text(encoding="utf-8"))
+    assert restored == graph
+    some = next(iter(graph.references))
+    assert restored.referenced_by(graph.references_of(some)[0]) == graph.referenced_by(
+        graph.references_of(some)[0]
+    )
