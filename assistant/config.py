@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     fusion_bigrams_weight: float = Field(0.3, ge=0.0, le=5.0)
 
     # Ranking: the steps, in order, and each step's weights (README: configuration).
-    ranking_steps: str = "boosts,sentences,delegation"
+    ranking_steps: str = "boosts,sentences,delegation,references"
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     rerank_pool_weight: float = Field(1.0, ge=0.0, le=5.0)
@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     delegation_parents: int = Field(2, ge=0, le=20)
     delegation_links: int = Field(2, ge=1, le=10)
     delegation_tie: float = Field(0.02, ge=0.0, le=1.0)
+    reference_parents: int = Field(3, ge=0, le=20)
+    reference_links: int = Field(2, ge=1, le=10)
+    reference_tie: float = Field(0.03, ge=0.0, le=1.0)
 
     # Answering and abstention.
     answerer: Literal["auto", "extractive", "llm"] = "auto"

@@ -29,6 +29,7 @@ from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.boosts import DocumentBoosts
 from assistant.rank.delegation import DelegationLinks
+from assistant.rank.references import ReferenceLinks
 from assistant.rank.sentence_rerank import SentenceReranker
 from assistant.retrieve import FusionWeights, Retriever
 from assistant.sentences import SentenceScorer, SentenceVectors
@@ -72,6 +73,12 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
     ),
     "sentences": lambda p: SentenceReranker(
         p.scorer, p.settings.rerank_depth, p.settings.rerank_weight, p.settings.rerank_pool_weight
+    ),
+    "references": lambda p: ReferenceLinks(
+        p.scorer,
+        p.settings.reference_parents,
+        p.settings.reference_links,
+        p.settings.reference_tie,
     ),
     "delegation": lambda p: DelegationLinks(
         p.scorer,

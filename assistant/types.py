@@ -154,6 +154,7 @@ class Query:
     search_filter: SearchFilter = field(default_factory=SearchFilter)
     k: int = 5
     mode: str = "hybrid"
+    kinds: frozenset[str] = frozenset()  # what is asked for: period, amount, penalty, who…
 
     @property
     def english(self) -> bool:

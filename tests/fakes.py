@@ -11,6 +11,7 @@ from assistant.embedding import HashingEmbedder
 from assistant.index.keyword import JapaneseTokenizer, TokenStore
 from assistant.index.memory import InMemoryStore
 from assistant.index.snapshot import Snapshot
+from assistant.query.understanding import answer_kinds
 from assistant.types import Chunk, DocumentKind, ManifestEntry, Query, SearchFilter
 
 EMBEDDER = HashingEmbedder(dimensions=512)
@@ -43,6 +44,7 @@ def query(text: str, mode: str = "hybrid", language: str = "ja", **fields: objec
         vector=np.asarray(EMBEDDER.embed_query(text)),
         search_filter=fields.pop("search_filter", SearchFilter()),  # type: ignore[arg-type]
         mode=mode,
+        kinds=answer_kinds(text),
     )
 
 

@@ -16,7 +16,7 @@ from assistant.embedding import Embedder
 from assistant.errors import QuestionError
 from assistant.index.keyword import JapaneseTokenizer
 from assistant.japanese import is_english, kanji_article_numbers
-from assistant.query.understanding import Thesaurus, strip_preamble
+from assistant.query.understanding import Thesaurus, answer_kinds, strip_preamble
 from assistant.terms import TermMap
 from assistant.types import Query, SearchFilter
 
@@ -89,6 +89,7 @@ class QueryBuilder:
             search_filter=search_filter or SearchFilter(),
             k=k,
             mode=mode,
+            kinds=answer_kinds(search_text),
         )
 
     def _keyword_text(self, search_text: str, english: bool) -> str:

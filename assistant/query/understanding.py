@@ -121,3 +121,33 @@ def load_thesaurus(corpus_dir: Path) -> Thesaurus:
             raise ConfigError(f"{path}: {word!r} must map to a term or a list of terms")
         entries.append((normalize(str(word)), tuple(normalize(t) for t in listed)))
     return Thesaurus(tuple(sorted(entries, key=lambda e: -len(e[0]))))
+
+
+# What kind of answer a question asks for. Ranking reads "penalty" (bring the penalty and the
+# 両罰規定 next to a rule) and "company"; the others say what an answer must state.
+ANSWER_KINDS = {
+    "period": re.compile(
+        r"いつ|期限|締切|締め切|何日|何か月|何ヶ月|何年|どのくらいの期間|\bwhen\b|how long|deadline",
+        re.I,
+    ),
+    "amount": re.compile(r"いくら|金額|何円|手数料|how much|\bfees?\b", re.I),
+    "penalty": re.compile(
+        r"罰則|罰金|罰せ|処罰|刑事|懲役|拘禁|ペナルティ|どうなり|違反したら|しなかったら|"
+        r"せずに|しないで|無許可|無断|penalt|punish|sanction|fine[ds]?\b|what happens if",
+        re.I,
+    ),
+    "who": re.compile(
+        r"誰が|だれが|どこが|どの(?:機関|大臣|役所)|\bwho\b|which (?:ministry|authority)", re.I
+    ),
+    "obligation": re.compile(
+        r"必要(?:ですか|があります|でしょうか)|しなければ|義務|要る|要りますか|\bmust\b|required|need to",
+        re.I,
+    ),
+    "company": re.compile(r"会社|法人|企業|事業者|company|corporat|firm\b", re.I),
+}
+
+
+def answer_kinds(question: str) -> frozenset[str]:
+    """The kinds of answer a question asks for (see ANSWER_KINDS)."""
+    text = normalize(question)
+    return frozenset(kind for kind, pattern in ANSWER_KINDS.items() if pattern.search(text))
