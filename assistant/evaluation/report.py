@@ -54,11 +54,15 @@ def load_thresholds(path: Path) -> dict[str, float]:
 
 
 def gate_failures(metrics: dict[str, float], thresholds: dict[str, float]) -> list[str]:
-    """Metrics below their minimum (or missing), as messages."""
+    """Metrics below their minimum, or above their maximum for a ``max_`` key (a rate that
+    should stay low, such as ``max_wrong_answer_rate``), or missing, as messages."""
     failures = []
-    for name, minimum in thresholds.items():
+    for key, bound in thresholds.items():
+        name = key.removeprefix("max_")
         if name not in metrics:
             failures.append(f"{name}: not measured")
-        elif metrics[name] < minimum:
-            failures.append(f"{name} = {metrics[name]:.3f} is below the minimum {minimum:.3f}")
+        elif key.startswith("max_") and metrics[name] > bound:
+            failures.append(f"{name} = {metrics[name]:.3f} is above the maximum {bound:.3f}")
+        elif not key.startswith("max_") and metrics[name] < bound:
+            failures.append(f"{name} = {metrics[name]:.3f} is below the minimum {bound:.3f}")
     return failures

@@ -64,4 +64,6 @@ def test_citation_validity_and_support() -> None:
 def test_gate() -> None:
     assert gate_failures({"hit_at_5": 0.97}, {"hit_at_5": 0.95}) == []
     assert "below" in gate_failures({"hit_at_5": 0.9}, {"hit_at_5": 0.95})[0]
+    assert gate_failures({"wrong_answer_rate": 0.04}, {"max_wrong_answer_rate": 0.05}) == []
+    assert "above" in gate_failures({"wrong_answer_rate": 0.2}, {"max_wrong_answer_rate": 0.05})[0]
     assert "not measured" in gate_failures({}, {"hit_at_5": 0.95})[0]
