@@ -55,7 +55,7 @@ def build_embedder(settings: Settings) -> TokenEmbedder:
     if settings.embedding_backend == "onnx":
         from assistant.embedding.onnx_runtime import OnnxEmbedder
 
-        return OnnxEmbedder(settings.embedding_model, settings.embedding_batch_size)
+        return OnnxEmbedder(settings.embedding_model)  # one text per run: see OnnxEmbedder
     return SentenceTransformerEmbedder(
         settings.embedding_model, settings.embedding_batch_size, settings.embedding_dtype
     )

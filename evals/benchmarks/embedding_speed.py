@@ -7,7 +7,8 @@ Run from the repository root after set-up (``assistant prepare-model --onnx``):
 
 Each backend runs in a child process of its own, so its peak resident memory (VmHWM) is its
 own: model load plus embedding ``--chunks`` passages of about 450 characters packed from the
-shipped laws, then ``--sentences`` single sentences (batch size 16, after one warm-up batch).
+shipped laws, then ``--sentences`` single sentences (torch in batches of ``--batch-size``, ONNX one text per
+run as the product does; after one warm-up batch).
 CPU time per text is reported beside wall time: on a machine shared with other work, wall
 time says more about the neighbours than about the backend (use ``--threads 1`` there, as
 idle threads spinning for work count as CPU time too). ``--late-chunking`` compares, on one backend, embedding chunks alone, chunks with their
@@ -49,7 +50,7 @@ def make_embedder(backend: str, batch_size: int, threads: int = 0) -> TokenEmbed
     if backend == "onnx-int8":
         from assistant.embedding.onnx_runtime import OnnxEmbedder
 
-        return OnnxEmbedder(MODEL, batch_size, threads)
+        return OnnxEmbedder(MODEL, threads=threads)  # one text per run, as build_embedder
     if threads:
         import torch
 
