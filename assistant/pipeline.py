@@ -18,7 +18,7 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.quoting import QuotingWeights
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
-from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.embedding import Embedder, build_embedder
 from assistant.index.keyword import BM25Parameters, JapaneseTokenizer, TokenStore
 from assistant.index.snapshot import IndexReader
 from assistant.index.store import VectorStore
@@ -141,9 +141,7 @@ class Pipeline:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or SentenceTransformerEmbedder(
-            settings.embedding_model, settings.embedding_batch_size, settings.embedding_dtype
-        )
+        self.embedder = embedder or build_embedder(settings)
         self.catalog = load_catalog(settings.corpus_dir)
         terms = load_terms(settings.corpus_dir)
         self.tokenizer = JapaneseTokenizer()

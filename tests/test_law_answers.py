@@ -1,0 +1,45 @@
+"""The law as law, end to end with the real model over the shipped corpus (issue #15's checks):
+an article's text is quoted, a list is quoted with its item numbers, and a company's penalty
+question brings the penalty and the 両罰規定 together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.present.answer import answer_to_dict
+
+pytestmark = pytest.mark.integration
+FEFTA = "324AC0000000228_gaitameho.md"
+ORDER = "504CO0000000394_suishinho-sekorei.md"
+
+
+def test_the_text_of_an_article_is_quoted(real_assistant: Any) -> None:
+    answer = real_assistant.ask("推進法第七条には何と書いてありますか？")
+    assert not answer.abstained
+    cited = {(c.chunk.source, c.chunk.article) for c in answer.citations}
+    assert any(article == "第七条" and "504AC" in source for source, article in cited)
+    assert "特定重要物資" in answer.text
+
+
+def test_a_list_is_quoted_with_its_item_numbers_and_cited_to_the_items(real_assistant: Any) -> None:
+    answer = real_assistant.ask("特定重要物資にはどんな物資がありますか？")
+    assert not answer.abstained
+    listed = [c for c in answer_to_dict(answer)["citations"] if c["source"] == ORDER]
+    assert listed and listed[0]["article"] == "第一条"
+    assert listed[0]["item"].startswith("第一号") or listed[0]["item"].startswith("第")
+    assert "一 抗菌性物質製剤" in answer.text
+
+
+def test_a_company_penalty_question_cites_the_penalty_and_the_company_fine(
+    real_assistant: Any,
+) -> None:
+    answer = real_assistant.ask(
+        "許可を受けずに規制対象の技術を海外に提供した場合、会社にはどんな罰則がありますか？"
+    )
+    assert not answer.abstained
+    articles = {c.chunk.article for c in answer.citations if c.chunk.source == FEFTA}
+    assert "第七十二条" in articles, articles
+    assert any(a.startswith("第六十九条") for a in articles), articles
+    assert "億円以下の罰金" in answer.text
