@@ -8,6 +8,7 @@ says so, instead of indexing mojibake.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.catalog import Catalog, guess_kind
@@ -18,7 +19,17 @@ from assistant.ingest.pdf import parse_pdf
 from assistant.ingest.text import parse_text
 from assistant.types import Block, SourceDocument
 
-SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".txt", ".html", ".htm")
+# Text formats by suffix: a parser turns decoded text into (title, blocks). Adding a format is
+# a parser module in this package and its suffixes here. (PDF is read from bytes, below.)
+TextParser = Callable[[str], tuple[str, tuple[Block, ...]]]
+LOADERS: dict[str, TextParser] = {
+    ".md": parse_markdown,
+    ".markdown": parse_markdown,
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".txt": parse_text,
+}
+SUPPORTED_SUFFIXES = (".pdf", *LOADERS)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -43,13 +54,10 @@ def _parse(path: Path, data: bytes) -> tuple[str, tuple[Block, ...], tuple[str, 
             f"{path.name}: not a PDF (no %PDF header); the file is damaged or mislabelled"
         )
     text = _decode(data, path.name)
-    if suffix in (".md", ".markdown"):
-        return (*parse_markdown(text), ())
-    if suffix in (".html", ".htm") or text.lstrip()[:15].lower().startswith(
-        ("<!doctype html", "<html")
-    ):
-        return (*parse_html(text), ())
-    return (*parse_text(text), ())
+    parser = LOADERS.get(suffix, parse_text)
+    if parser is parse_text and text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        parser = parse_html  # HTML saved as .txt
+    return (*parser(text), ())
 
 
 def load_document(path: Path, catalog: Catalog | None = None) -> SourceDocument:
