@@ -75,15 +75,23 @@ def _mask_law_numbers(text: str) -> str:
     return _LAW_NUMBER.sub(lambda m: "＃" * len(m.group(0)), text)
 
 
-def _other_law(text: str, start: int, prefix: str | None) -> bool:
-    """Whether the reference at start names a provision of some other law (特許法第三条)."""
+def _named_before(text: str, start: int, prefix: str | None) -> str:
+    """Which law a reference belongs to, from what precedes it: "" (this document), "法" (the
+    law an order implements), "令" (its cabinet order) or "other" (特許法第三条, 同法第二条).
+
+    A name in brackets that says 「以下「法」という」 makes the reference the implemented law's
+    (施行令 第一条: 「…に関する法律（…以下「法」という。）第七条」).
+    """
     before = text[:start]
     if prefix in ("法", "令"):
-        return bool(before) and bool(_CJK.match(before[-1]))
+        return "other" if before and _CJK.match(before[-1]) else prefix
     if before.endswith("）"):
-        opening = before.rfind("（")
-        return "＃" in before[opening:]
-    return before.endswith(_OTHER_LAW_END)
+        inner = before[before.rfind("（") :]
+        for short in ("法", "令"):
+            if f"「{short}」という" in inner:
+                return short
+        return "other" if "＃" in inner else ""
+    return "other" if before.endswith(_OTHER_LAW_END) else ""
 
 
 def _step_article(context: Context, article: str, step: int) -> list[str]:
@@ -127,8 +135,7 @@ class _Resolver:
     last: Target | None = None
     last_end: int = -1
 
-    def resolve(self, text: str, match: re.Match[str]) -> list[Target]:
-        prefix = match.group("prefix")
+    def resolve(self, text: str, match: re.Match[str], prefix: str) -> list[Target]:
         here = _counts_from_here(match)
         listed = (
             not here
@@ -244,10 +251,11 @@ def parse_references(text: str, where: Location, context: Context) -> list[Refer
         written = match.group(0)
         if not written or written in ("法", "令", "附則") or match.group("prefix") == "附則":
             continue
-        if _other_law(masked, match.start(), match.group("prefix")):
+        named = _named_before(masked, match.start(), match.group("prefix"))
+        if named == "other":
             resolver.last, resolver.last_end, previous = None, match.end(), None
             continue
-        targets = resolver.resolve(masked, match)
+        targets = resolver.resolve(masked, match, named)
         if previous is not None and masked[resolver.last_end : match.start()] == "から":
             targets = _through(context, previous.targets[-1], targets)
             references[-1] = Reference(

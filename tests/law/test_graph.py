@@ -89,3 +89,20 @@ def test_graph_round_trips_through_json(
     assert restored.referenced_by(graph.references_of(some)[0]) == graph.referenced_by(
         graph.references_of(some)[0]
     )
+
+
+def test_enforcement_order_article_1_links_to_the_act_article_7() -> None:
+    catalog = load_catalog(CORPUS)
+    chunks = [
+        c
+        for name in (
+            "504AC0000000043_keizai-anzen-hosho-suishinho.md",
+            "504CO0000000394_suishinho-sekorei.md",
+        )
+        for c in split_into_chunks(load_document(CORPUS / "laws" / name, catalog))
+    ]
+    graph = build_reference_graph(chunks, catalog.law_implemented_by)
+    order_1 = next(c for c in chunks if c.source.startswith("504CO") and c.article == "第一条")
+    act_7 = next(c for c in chunks if c.source.startswith("504AC") and c.article == "第七条")
+    assert act_7.chunk_id in graph.references_of(order_1.chunk_id)
+    assert order_1.chunk_id in graph.referenced_by(act_7.chunk_id)

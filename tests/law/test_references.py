@@ -129,3 +129,11 @@ def test_previous_item() -> None:
     assert _targets("前号に掲げるもの", Location("第二条", 1, "第三号")) == [
         Target("law.md", "第二条", 1, "第二号")
     ]
+
+
+def test_a_law_named_in_full_and_called_ho_in_brackets_is_the_implemented_law() -> None:
+    text = "推進に関する法律（第三条第十三号を除き、以下「法」という。）第七条の規定に基づき"
+    assert _targets(text, Location("第一条"), ORDER) == [
+        Target("order.md", "第三条", 0, "第十三号"),
+        Target("law.md", "第七条"),
+    ]
