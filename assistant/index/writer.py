@@ -106,7 +106,7 @@ class _Batch:
 
 
 # Bump when loaders or chunking change in a way that must re-index every file.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: law texts chunked by 条・項 with paragraph and item
 
 
 def pipeline_fingerprint(settings: Settings, embedder: Embedder) -> str:
