@@ -103,12 +103,7 @@ class Abstention:
         english = query.english
         names = out_of_scope_names(query.search_text, snapshot, self._known)
         if names:
-            joined = "、".join(names)
-            return (
-                f"the documents do not mention {joined}"
-                if english
-                else f"文書に「{joined}」への言及がありません"
-            )
+            return _not_mentioned(names, english)
         if asks_about_own_case(query.search_text):
             return (
                 "the documents state rules, not whether one firm's case falls under them; "
@@ -148,12 +143,7 @@ class Abstention:
             ]
         )
         if names:
-            joined = "、".join(names)
-            return (
-                f"the documents do not mention {joined}"
-                if english
-                else f"文書に「{joined}」への言及がありません"
-            )
+            return _not_mentioned(names, english)
         article = missing_article(query.search_text, hits)
         if article:
             return (
@@ -178,3 +168,13 @@ class Abstention:
 def _named_in(forms: Sequence[str], hits: Sequence[Hit]) -> bool:
     """Whether a passage uses one of a name's Japanese forms (GOCO: 施設委託管理者...)."""
     return any(normalize(form) in h.chunk.search_text for form in forms for h in hits)
+
+
+def _not_mentioned(names: Sequence[str], english: bool) -> str:
+    """The reason given when the documents never mention what the question names."""
+    joined = "、".join(names)
+    return (
+        f"the documents do not mention {joined}"
+        if english
+        else f"文書に「{joined}」への言及がありません"
+    )

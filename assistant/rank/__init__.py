@@ -60,3 +60,32 @@ class Ranker:
 
 
 StepFactory = Callable[..., RankingStep]
+
+
+def insert_after(
+    ranked: list[Hit],
+    parent: Hit,
+    ids: Sequence[str],
+    context: RankContext,
+    dense: dict[str, float] | None = None,
+) -> None:
+    """Move (or insert) each chunk of ``ids`` right after ``parent``, in order, with the
+    parent's score; a chunk already right there or above keeps its place. ``dense`` gives the
+    linked chunks' cosines when known."""
+    place = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == parent.chunk.chunk_id)
+    place += 1
+    for cid in ids:
+        where = next((i for i, h in enumerate(ranked) if h.chunk.chunk_id == cid), None)
+        if where is not None and where <= place:
+            place += where == place  # already right there (or above): keep it
+            continue
+        old = ranked.pop(where) if where is not None else None
+        known = (dense or {}).get(cid)
+        linked = Hit(
+            chunk=context.snapshot.chunks[cid],
+            score=parent.score,
+            dense_score=known if known is not None else (old.dense_score if old else None),
+            keyword_score=old.keyword_score if old else None,
+        )
+        ranked.insert(place, linked)
+        place += 1

@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from assistant.rank import RankContext
+from assistant.rank import RankContext, insert_after
 from assistant.sentences import SentenceScorer, chunk_sentences
 from assistant.types import Chunk, DocumentKind, Hit, Query
 
@@ -52,30 +52,13 @@ class DelegationLinks:
                 if cid in snapshot.chunks
                 and snapshot.allows(snapshot.chunks[cid], query.search_filter)
             ]
-            if ids:
-                self._insert(ranked, parent, context.similarities(ids, query.vector), context)
-        return ranked
-
-    def _insert(
-        self, ranked: list[Hit], parent: Hit, scored: dict[str, float], context: RankContext
-    ) -> None:
-        at = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == parent.chunk.chunk_id)
-        place = at + 1
-        closest = sorted(scored, key=lambda cid: -scored[cid])[: self.links]
-        for best in [c for c in closest if scored[c] >= scored[closest[0]] - self.tie]:
-            where = next((i for i, h in enumerate(ranked) if h.chunk.chunk_id == best), None)
-            if where is not None and where <= place:
-                place += where == place  # already right there (or above): keep it
+            if not ids:
                 continue
-            old = ranked.pop(where) if where is not None else None
-            linked = Hit(
-                chunk=context.snapshot.chunks[best],
-                score=parent.score,
-                dense_score=scored[best],
-                keyword_score=old.keyword_score if old else None,
-            )
-            ranked.insert(place, linked)
-            place += 1
+            scored = context.similarities(ids, query.vector)
+            closest = sorted(scored, key=lambda cid: -scored[cid])[: self.links]
+            chosen = [c for c in closest if scored[c] >= scored[closest[0]] - self.tie]
+            insert_after(ranked, parent, chosen, context, scored)
+        return ranked
 
     def _delegates_what_is_asked(self, chunk: Chunk, query: Query) -> bool:
         """Whether the passage's sentence closest to the question leaves a detail to an order."""

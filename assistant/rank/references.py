@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-from assistant.rank import RankContext
+from assistant.rank import RankContext, insert_after
 from assistant.sentences import SentenceScorer, chunk_sentences
 from assistant.types import Hit, Query
 
@@ -58,7 +58,7 @@ class ReferenceLinks:
                 chosen = self._closest(graph.references_of(cid), parent, query, context)
             else:
                 continue
-            _insert_after(ranked, parent, chosen, context)
+            insert_after(ranked, parent, chosen, context)
         return ranked
 
     def _allowed(self, ids: dict[str, None], query: Query, context: RankContext) -> list[str]:
@@ -87,25 +87,3 @@ class ReferenceLinks:
             return False
         similarities = self._scorer.similarities(query.vector, sentences)
         return bool(_NAMES_PROVISION.search(sentences[int(np.argmax(similarities))]))
-
-
-def _insert_after(ranked: list[Hit], parent: Hit, ids: list[str], context: RankContext) -> None:
-    """Move (or insert) each linked chunk right after ``parent``, keeping ones already above."""
-    place = next(i for i, h in enumerate(ranked) if h.chunk.chunk_id == parent.chunk.chunk_id) + 1
-    for cid in ids:
-        where = next((i for i, h in enumerate(ranked) if h.chunk.chunk_id == cid), None)
-        if where is not None and where <= place:
-            place += where == place
-            continue
-        old = ranked.pop(where) if where is not None else None
-        chunk = context.snapshot.chunks[cid]
-        ranked.insert(
-            place,
-            Hit(
-                chunk=chunk,
-                score=parent.score,
-                dense_score=old.dense_score if old else None,
-                keyword_score=old.keyword_score if old else None,
-            ),
-        )
-        place += 1
