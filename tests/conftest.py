@@ -8,6 +8,7 @@ shipped corpus (real model, real Chroma on disk), built once per session.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,9 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
 
     os.environ["HF_HUB_OFFLINE"] = "1"
     tmp = tmp_path_factory.mktemp("real")
+    seed = os.environ.get("TEST_SEED_INDEX")  # a built index to start from (local reruns only)
+    if seed:
+        shutil.copytree(seed, tmp / "index")
     assistant = Assistant(make_settings(tmp))
     report = assistant.ingest([CORPUS])
     assert report.ok, report.failed
