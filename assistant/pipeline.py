@@ -16,10 +16,12 @@ from assistant.answer.abstain import Abstention
 from assistant.answer.confidence import DenseBands
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.quoting import QuotingWeights
+from assistant.answer.related import annotate
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.index.keyword import BM25Parameters, JapaneseTokenizer, TokenStore
+from assistant.index.law_links import LawLinkStore
 from assistant.index.snapshot import IndexReader
 from assistant.index.store import VectorStore
 from assistant.index.writer import IndexWriter
@@ -28,8 +30,8 @@ from assistant.query import QueryBuilder
 from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.boosts import DocumentBoosts
-from assistant.rank.delegation import DelegationLinks
-from assistant.rank.references import ReferenceLinks
+from assistant.rank.provisions import NamedProvisions
+from assistant.rank.references import DelegationLinks, ReferenceLinks
 from assistant.rank.sentence_rerank import SentenceReranker
 from assistant.retrieve import FusionWeights, Retriever
 from assistant.sentences import SentenceScorer, SentenceVectors
@@ -69,10 +71,15 @@ class Parts:
 
 RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
     "boosts": lambda p: DocumentBoosts(
-        p.catalog.sources_named_in, p.settings.boost_named_source, p.settings.boost_definition
+        p.catalog.sources_named_in,
+        p.settings.boost_named_source,
+        p.settings.boost_definition,
     ),
     "sentences": lambda p: SentenceReranker(
         p.scorer, p.settings.rerank_depth, p.settings.rerank_weight, p.settings.rerank_pool_weight
+    ),
+    "provisions": lambda p: NamedProvisions(
+        p.catalog.sources_named_in, p.settings.provisions_pinned
     ),
     "references": lambda p: ReferenceLinks(
         p.scorer,
@@ -151,7 +158,9 @@ class Pipeline:
             self.tokenizer,
             BM25Parameters(settings.bm25_k1, settings.bm25_b),
         )
-        self.reader = IndexReader(self.store, tokens, self.catalog.law_implemented_by)
+        self.reader = IndexReader(
+            self.store, tokens, LawLinkStore(settings.index_dir, self.catalog.law_implemented_by)
+        )
         self.writer = IndexWriter(
             settings, self.store, self.embedder, self.catalog, publish=self.reader.refresh
         )
@@ -197,6 +206,7 @@ class Pipeline:
         with self.reader.reading() as snapshot:
             ranked = self.search(query)[: max(query.k, depth or 0)]
             answer = self.answerer.answer(query, ranked[: query.k], snapshot)
+            answer = annotate(answer, snapshot, query.search_filter)
         return replace(answer, ranked=tuple(ranked))
 
 

@@ -173,11 +173,30 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Citation:
-    """A numbered pointer from an answer to the passage that supports it."""
+    """A numbered pointer from an answer to the passage that supports it.
+
+    ``references`` are the provisions the cited one names (前条, 第二十五条第一項, 法第七条) and
+    ``referenced_by`` those naming it (its penalty, the order carrying it out), as the index's
+    reference graph links them and as far as the asker may see them: a provision is read
+    with these, so the sources panel lists them.
+    """
 
     marker: int
     chunk: Chunk
     quote: str
+    references: tuple[Chunk, ...] = ()
+    referenced_by: tuple[Chunk, ...] = ()
+
+
+@dataclass(frozen=True)
+class DefinedTerm:
+    """A term of the question or the answer as a law defines it: the defining provision's chunk,
+    its 条・項・号 (``provision``) and the defining sentence as written."""
+
+    term: str
+    chunk: Chunk
+    provision: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -198,6 +217,7 @@ class Answer:
     ``generated`` marks text written by an LLM (checked by overlap) rather than quoted verbatim.
     ``ranked`` is every passage retrieval returned (the evaluation reads ranks from it) and
     ``evidence`` the signals the abstention decision was made on, so nothing is recomputed.
+    ``definitions`` are the legal definitions of terms the question or answer uses.
     """
 
     question: str
@@ -212,3 +232,4 @@ class Answer:
     generated: bool = False
     ranked: tuple[Hit, ...] = ()
     evidence: Evidence | None = None
+    definitions: tuple[DefinedTerm, ...] = ()

@@ -9,6 +9,7 @@ import numpy as np
 
 from assistant.embedding import HashingEmbedder
 from assistant.index.keyword import JapaneseTokenizer, TokenStore
+from assistant.index.law_links import LawLinkStore
 from assistant.index.memory import InMemoryStore
 from assistant.index.snapshot import Snapshot
 from assistant.query.understanding import answer_kinds
@@ -63,4 +64,4 @@ def memory_snapshot(
         )
     tokens = TokenStore(tmp_path / "keyword", JapaneseTokenizer())
     links = implements or {}
-    return store, Snapshot.load(store, tokens, links.get)
+    return store, Snapshot.load(store, tokens, LawLinkStore(tmp_path / "index", links.get))

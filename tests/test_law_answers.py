@@ -15,10 +15,6 @@ FEFTA = "324AC0000000228_gaitameho.md"
 ORDER = "504CO0000000394_suishinho-sekorei.md"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #15 open: on the current texts 推進法 第七条 is not among the passages cited",
-)
 def test_the_text_of_an_article_is_quoted(real_assistant: Any) -> None:
     answer = real_assistant.ask("推進法第七条には何と書いてありますか？")
     assert not answer.abstained

@@ -1,7 +1,7 @@
 """What a question reads: one consistent snapshot of the committed index, swapped after writes.
 
 A ``Snapshot`` holds the manifest, the committed chunks, a keyword index over exactly them and
-the links between provisions. ``IndexReader`` owns the current snapshot: it is replaced as a
+what the index knows of the laws among them (references and definitions, ``law_links``). ``IndexReader`` owns the current snapshot: it is replaced as a
 whole after each ingest, so a question asked meanwhile uses one consistent state, old or new,
 and the chunks only the old one showed are deleted once no question reads it any more.
 """
@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 
 from assistant.index.keyword import KeywordIndex, TokenStore
-from assistant.index.links import Delegations, delegation_links
+from assistant.index.law_links import LawLinks, LawLinkStore
 from assistant.index.store import VectorStore
-from assistant.law.graph import ReferenceGraph, build_reference_graph
-from assistant.types import Chunk, ManifestEntry, SearchFilter
+from assistant.law.definitions import DefinitionTable
+from assistant.law.graph import ReferenceGraph
+from assistant.types import Chunk, DocumentKind, ManifestEntry, SearchFilter
 
 # A question never takes this long; past it an ingest stops waiting for one to finish.
 _SWAP_WAIT_S = 30.0
@@ -34,17 +35,25 @@ class Snapshot:
     chunks: dict[str, Chunk]
     keyword: KeywordIndex
     positions: dict[str, int]
-    delegations: Delegations = field(default_factory=dict)
-    references: ReferenceGraph | None = None
+    law: LawLinks | None = None
+    _articles: dict[tuple[str, str], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        articles: dict[tuple[str, str], list[str]] = {}
+        for cid in self.keyword.chunk_ids:
+            chunk = self.chunks[cid]
+            if chunk.article:
+                articles.setdefault((chunk.source, chunk.article), []).append(cid)
+        self._articles.update({key: tuple(ids) for key, ids in articles.items()})
 
     @classmethod
     def load(
-        cls,
-        store: VectorStore,
-        tokens: TokenStore,
-        law_implemented_by: Callable[[str], str | None] | None = None,
+        cls, store: VectorStore, tokens: TokenStore, law_links: LawLinkStore | None = None
     ) -> Snapshot:
-        """Read the manifest and its chunks from the store and build the keyword index."""
+        """Read the manifest and its chunks from the store, build the keyword index and read
+        (or parse once) the laws' references and definitions."""
         manifest = store.manifest()
         ids = [cid for entry in manifest.values() for cid in entry.chunk_ids]
         chunks = {
@@ -56,9 +65,44 @@ class Snapshot:
         keyword = tokens.build_index((cid, chunks[cid].search_text) for cid in live)
         positions = {cid: i for i, cid in enumerate(live)}
         ordered = [chunks[cid] for cid in live]
-        links = delegation_links(ordered, law_implemented_by)
-        graph = build_reference_graph(ordered, law_implemented_by or (lambda _source: None))
-        return cls(manifest, chunks, keyword, positions, links, graph)
+        law = law_links.load(ordered) if law_links is not None else None
+        return cls(manifest, chunks, keyword, positions, law)
+
+    @property
+    def references(self) -> ReferenceGraph | None:
+        """Which provisions each chunk names, and which name it (None without law links)."""
+        return self.law.references if self.law else None
+
+    @property
+    def definitions(self) -> DefinitionTable:
+        """Each law's defined terms with the provision defining them."""
+        return self.law.definitions if self.law else DefinitionTable()
+
+    def articles_of(self, source: str) -> tuple[str, ...]:
+        """A document's articles in reading order (what 前条 and 次条 step through)."""
+        entry = self.manifest.get(source)
+        if entry is None:
+            return ()
+        ordered = [self.chunks[c].article for c in entry.chunk_ids if c in self.chunks]
+        return tuple(a for a in dict.fromkeys(ordered) if a)
+
+    def article_chunks(self, source: str, article: str) -> tuple[str, ...]:
+        """The committed chunks of one article of one document, in reading order."""
+        return self._articles.get((source, article), ())
+
+    def implementing(self, chunk: Chunk) -> tuple[str, ...]:
+        """Chunks of other documents (the orders and ordinances carrying out a law) that cite
+        ``chunk``'s article: 「法第七十九条第五項の政令で定める額は」 for 第七十九条."""
+        graph = self.references
+        if graph is None or chunk.kind != DocumentKind.LAW or not chunk.article:
+            return ()
+        found = [
+            cid
+            for own in self.article_chunks(chunk.source, chunk.article)
+            for cid in graph.referenced_by(own)
+            if cid in self.chunks and self.chunks[cid].source != chunk.source
+        ]
+        return tuple(dict.fromkeys(found))
 
     def preceding(self, chunk: Chunk) -> Chunk | None:
         """The chunk before ``chunk`` in its document, or None at its start (or if not indexed)."""
@@ -144,19 +188,16 @@ class IndexReader:
     """The read side of the index: the current snapshot, refreshed after every write."""
 
     def __init__(
-        self,
-        store: VectorStore,
-        tokens: TokenStore,
-        law_implemented_by: Callable[[str], str | None] | None = None,
+        self, store: VectorStore, tokens: TokenStore, law_links: LawLinkStore | None = None
     ) -> None:
         self.store = store
         self._tokens = tokens
-        self._law_implemented_by = law_implemented_by
+        self._law_links = law_links
         self._lock = threading.Lock()
         self.gate = SnapshotGate(self._load())
 
     def _load(self) -> Snapshot:
-        return Snapshot.load(self.store, self._tokens, self._law_implemented_by)
+        return Snapshot.load(self.store, self._tokens, self._law_links)
 
     @property
     def snapshot(self) -> Snapshot:

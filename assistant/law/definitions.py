@@ -6,6 +6,8 @@ define in three ways, all collected here:
 
 - 「この法律において『X』とは、…をいう。」 (also in an item: 「一 『本邦』とは…をいう。」);
 - 「…（以下『X』という。）」 in passing, often with a narrower scope (以下この条において);
+- 「X（…をいう。以下同じ。）」 in passing: the commonest form, 特定社会基盤役務 in 推進法 第五十条
+  (brackets that only point elsewhere, 「X（第七条に規定するXをいう。）」, define nothing);
 - 「…を『X』として指定する」: 特定重要物資 is whatever 第七条 lets the 政令 designate;
 - a list whose lead says 「次の各号に掲げる用語の意義は、当該各号に定めるところによる」,
   each item then reading 「一 金融指標 金融商品取引法第二条…をいう。」.
@@ -31,6 +33,9 @@ _MEANS = re.compile(r"「(?P<term>[^「」]{1,40})」とは")
 _HEREAFTER = re.compile(r"以下[^「」（）。]{0,20}「(?P<term>[^「」]{1,40})」という")
 _DESIGNATES = re.compile(r"を(?P<term>[^、。を「」（）]{2,20})として指定する")
 _TERM_LIST = "用語の意義は"
+# The term before 「（…をいう。…）」: a run of kanji and katakana (特定社会基盤役務).
+_TERM_BEFORE = re.compile(r"[一-龥々〆ヵヶァ-ヴー]{2,30}$")
+_POINTS_ELSEWHERE = re.compile(r"に規定する|に掲げる|に定める")
 _LABELLED = re.compile(r"^\S+ (?P<term>[^\s「」。、]{1,30}) (?P<body>.+をいう。.*)$")
 
 
@@ -83,9 +88,31 @@ def terms_defined_in(sentence: str, in_term_list: bool) -> list[str]:
     terms = [m.group("term") for m in _MEANS.finditer(sentence) if "をいう" in sentence]
     terms += [m.group("term") for m in _HEREAFTER.finditer(sentence)]
     terms += [m.group("term") for m in _DESIGNATES.finditer(sentence)]
+    terms += _defined_in_brackets(sentence)
     if in_term_list and not terms and (labelled := _LABELLED.match(sentence)):
         terms.append(labelled.group("term"))
     return list(dict.fromkeys(terms))
+
+
+def _defined_in_brackets(sentence: str) -> list[str]:
+    """Terms defined in passing: X（…をいう。…）, brackets matched (they nest in law text)."""
+    terms: list[str] = []
+    for start, char in enumerate(sentence):
+        if char != "（" or not (before := _TERM_BEFORE.search(sentence[:start])):
+            continue
+        depth, end = 0, start
+        for end in range(start, len(sentence)):
+            depth += {"（": 1, "）": -1}.get(sentence[end], 0)
+            if not depth:
+                break
+        # Only the outermost level says what X is; a nested bracket is another term's.
+        flat = sentence[start + 1 : end]
+        while (nested := re.sub(r"（[^（）]*）", "", flat)) != flat:
+            flat = nested
+        head = flat.split("をいう")[0]
+        if "をいう" in flat and not _POINTS_ELSEWHERE.search(head[-30:]):
+            terms.append(before.group(0))
+    return terms
 
 
 def _definitions_in(chunk: Chunk) -> list[Definition]:

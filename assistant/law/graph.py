@@ -22,6 +22,10 @@ from assistant.law.references import Context, Target, parse_references
 from assistant.types import Chunk, DocumentKind
 
 _PUNISHES = re.compile(r"に処する|に処し|を科する|を科し")
+# 「前項の命令に違反したとき」「第九条の規定による報告をせず」: what follows is the consequence
+# of breaking the provisions named before it (a penalty, or a licence or a designation
+# withdrawn).
+_BREACH = re.compile(r"に違反|に従わな|をせず|をしな|を怠|虚偽|偽りその他不正")
 _FORMAT = 1
 
 
@@ -41,6 +45,10 @@ class ReferenceGraph:
     references: Mapping[str, tuple[str, ...]]
     penalties: frozenset[str] = frozenset()
     company_penalties: frozenset[str] = frozenset()
+    # document -> (the law its 法 means, the order its 令 means), "" when none
+    cites: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # chunk -> the chunks whose breach it states the consequence of
+    breaches: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _reverse: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -49,6 +57,11 @@ class ReferenceGraph:
             for target in targets:
                 reverse.setdefault(target, []).append(source)
         self._reverse.update({k: tuple(v) for k, v in reverse.items()})
+
+    def context(self, document: str, articles: tuple[str, ...] = ()) -> Context:
+        """How a reference in ``document`` resolves: its articles, and what 法 and 令 mean."""
+        law, order = self.cites.get(document, ("", ""))
+        return Context(document, articles, law or None, order or None)
 
     def references_of(self, chunk_id: str) -> tuple[str, ...]:
         """Chunks the provision in chunk_id names (前条, 第二十五条第一項, 法第七条 …)."""
@@ -66,6 +79,12 @@ class ReferenceGraph:
             if c in self.penalties and c not in self.company_penalties
         )
 
+    def consequences_for(self, chunk_id: str) -> tuple[str, ...]:
+        """Provisions that say what follows from breaking chunk_id's provision, penalties first
+        (「前項の命令に違反したときは、…委託を取り消す」 as well as 「…に処する」)."""
+        stated = [c for c in self.referenced_by(chunk_id) if chunk_id in self.breaches.get(c, ())]
+        return tuple(dict.fromkeys([*self.penalties_for(chunk_id), *stated]))
+
     def company_penalties_for(self, chunk_id: str) -> tuple[str, ...]:
         """両罰規定 that fine the company for chunk_id's offence, or for breaking its rule."""
         punishing = {chunk_id, *self.penalties_for(chunk_id)}
@@ -80,6 +99,8 @@ class ReferenceGraph:
                 "references": {k: list(v) for k, v in self.references.items()},
                 "penalties": sorted(self.penalties),
                 "company_penalties": sorted(self.company_penalties),
+                "cites": {k: list(v) for k, v in self.cites.items()},
+                "breaches": {k: list(v) for k, v in self.breaches.items()},
             },
             ensure_ascii=False,
         )
@@ -92,6 +113,8 @@ class ReferenceGraph:
             {k: tuple(v) for k, v in data["references"].items()},
             frozenset(data["penalties"]),
             frozenset(data["company_penalties"]),
+            {k: (v[0], v[1]) for k, v in data.get("cites", {}).items()},
+            {k: tuple(v) for k, v in data.get("breaches", {}).items()},
         )
 
 
@@ -138,6 +161,11 @@ def _chunks_of(index: dict[tuple[str, str], list[_Span]], target: Target) -> lis
     return []
 
 
+def chunks_holding(chunks: Sequence[Chunk], target: Target) -> list[str]:
+    """Of one document's chunks, those holding a provision (as a reference resolves it)."""
+    return _chunks_of(_index(chunks), target)
+
+
 def _contexts(
     chunks: Sequence[Chunk], implements: Callable[[str], str | None]
 ) -> dict[str, Context]:
@@ -169,19 +197,27 @@ def build_reference_graph(
     index = _index(chunks)
     contexts = _contexts(chunks, implements)
     references: dict[str, tuple[str, ...]] = {}
+    breaches: dict[str, tuple[str, ...]] = {}
     for chunk in chunks:
         if not _is_provision(chunk):
             continue
         found: list[str] = []
+        broken: list[str] = []
         for where, line in located_lines(chunk):
+            breach = _BREACH.search(line)
             for reference in parse_references(line, where, contexts[chunk.source]):
-                for target in reference.targets:
-                    found.extend(_chunks_of(index, target))
+                ids = [c for t in reference.targets for c in _chunks_of(index, t)]
+                found.extend(ids)
+                if breach and 0 <= line.find(reference.text) < breach.start():
+                    broken.extend(ids)
         linked = tuple(c for c in dict.fromkeys(found) if c != chunk.chunk_id)
         if linked:
             references[chunk.chunk_id] = linked
+        if broken := [c for c in dict.fromkeys(broken) if c != chunk.chunk_id]:
+            breaches[chunk.chunk_id] = tuple(broken)
     penalties, companies = _penalty_articles(chunks)
-    return ReferenceGraph(references, penalties, companies)
+    cites = {s: (c.law or "", c.order or "") for s, c in contexts.items() if c.law or c.order}
+    return ReferenceGraph(references, penalties, companies, cites, breaches)
 
 
 def _penalty_articles(chunks: Sequence[Chunk]) -> tuple[frozenset[str], frozenset[str]]:

@@ -28,6 +28,12 @@ _REFERENCE = re.compile(
 # A law's number in brackets (「特許法（昭和三十四年法律第百二十一号）」) cites another law,
 # and its 第N号 is no item.
 _LAW_NUMBER = re.compile(rf"(?:明治|大正|昭和|平成|令和)(?:元|{_N})年[^第。、（）]{{0,20}}第{_N}号")
+# 「（…をいう。第五十二条において同じ。）」「（第八条の二第一項において「X」という。）」: the
+# provisions named say where a definition applies, not what this provision depends on.
+_SCOPE_AFTER = re.compile(
+    rf"(?:(?:及び|並びに|、|又は)(?:第{_N}(?:条|項|号)(?:の{_N})*|前条|次条|前項|次項|同条|同項)+)*"
+    r"において(?:同じ|「)"
+)
 _CONNECTOR = re.compile(r"^(?:又は|及び|若しくは|並びに|、|から|或いは)$")
 _OTHER_LAW_END = ("法", "令", "則", "約", "定", "律")
 _CJK = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]")
@@ -241,7 +247,9 @@ def parse_references(text: str, where: Location, context: Context) -> list[Refer
     """The references in a sentence or line, resolved against where it stands.
 
     References to other laws and to 附則 are left out: the first are not in the corpus under
-    that number, and 附則 articles restart their numbering in every amending act.
+    that number, and 附則 articles restart their numbering in every amending act. So are the
+    provisions a definition's scope names (「以下第五十二条において同じ」): nothing there
+    depends on them.
     """
     masked = _mask_law_numbers(text)
     resolver = _Resolver(context, where)
@@ -252,7 +260,7 @@ def parse_references(text: str, where: Location, context: Context) -> list[Refer
         if not written or written in ("法", "令", "附則") or match.group("prefix") == "附則":
             continue
         named = _named_before(masked, match.start(), match.group("prefix"))
-        if named == "other":
+        if named == "other" or _SCOPE_AFTER.match(masked, match.end()):
             resolver.last, resolver.last_end, previous = None, match.end(), None
             continue
         targets = resolver.resolve(masked, match, named)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.law.lines import quoted_provision
-from assistant.types import Answer, Chunk, Citation
+from assistant.types import Answer, Chunk, Citation, DefinedTerm
 
 
 def citation_label(chunk: Chunk) -> str:
@@ -17,6 +17,34 @@ def _provision(citation: Citation) -> dict[str, str]:
     """The 項 and 号 a citation's quote comes from (第一条 "第三号" for 「三 永久磁石」)."""
     paragraph, item = quoted_provision(citation.chunk, citation.quote)
     return {"paragraph": paragraph, "item": item}
+
+
+def provision_label(chunk: Chunk) -> str:
+    """'Title 第四十五条第三項第二号': a linked provision as the sources panel names it."""
+    return f"{chunk.title} {chunk.citation or chunk.location}".strip()
+
+
+def _linked(chunks: tuple[Chunk, ...]) -> list[dict[str, str]]:
+    return [
+        {
+            "source": c.source,
+            "title": c.title,
+            "provision": c.citation,
+            "chunk_id": c.chunk_id,
+        }
+        for c in chunks
+    ]
+
+
+def _definition(defined: DefinedTerm) -> dict[str, str]:
+    return {
+        "term": defined.term,
+        "source": defined.chunk.source,
+        "title": defined.chunk.title,
+        "provision": defined.provision,
+        "chunk_id": defined.chunk.chunk_id,
+        "text": defined.text,
+    }
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -38,9 +66,12 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "chunk_id": c.chunk.chunk_id,
                 "quote": c.quote,
                 "superseded_by": c.chunk.superseded_by,
+                "references": _linked(c.references),
+                "referenced_by": _linked(c.referenced_by),
             }
             for c in answer.citations
         ],
+        "definitions": [_definition(d) for d in answer.definitions],
         "nearest": [
             {
                 "source": h.chunk.source,
@@ -72,4 +103,12 @@ def render_answer_text(answer: Answer) -> str:
         )
         lines.append(f"  [{citation.marker}] {citation_label(citation.chunk)}{note}")
         lines.append(f"      「{citation.quote}」")
+        for name, linked in (("参照", citation.references), ("被参照", citation.referenced_by)):
+            if linked:
+                lines.append(f"      {name}: " + "、".join(provision_label(c) for c in linked))
+    if answer.definitions:
+        lines.append("用語の定義 / Definitions:")
+        for defined in answer.definitions:
+            where = f"{defined.chunk.title} {defined.provision}".strip()
+            lines.append(f"  {defined.term}（{where}）: {defined.text}")
     return "\n".join(lines).rstrip()

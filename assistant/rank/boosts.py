@@ -1,10 +1,12 @@
-"""Ranking step: prefer passages of documents the question names, and passages that define
-the term it asks about.
+"""Ranking step: prefer passages of the documents the question names, and passages that
+define the term it asks about.
 
 A question that names 外為法 or 施行令 wants that document's provisions, however many other
 passages share its words; a question 「Xとは」 or 「Xにはどんな…」 is answered by the provision
-that defines or designates X, not by the many that merely use it. Both are added to the fused
-score in z-score units.
+that defines or designates X (the definitions the index collected from each law, or a sentence
+that defines X in other documents), not by the many that merely use it. Both are added to the
+fused score in z-score units; a defining provision outside the candidate pool is brought into
+it first. (A provision the question names by number is ``assistant.rank.provisions``.)
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.definitions import defines, term_asked_about
+from assistant.index.snapshot import Snapshot
 from assistant.rank import RankContext
 from assistant.types import Hit, Query
 
@@ -34,13 +37,44 @@ class DocumentBoosts:
         self.definition = definition
 
     def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
-        """Boosted hits, re-sorted by score."""
+        """Boosted hits (with the defining provisions brought in), re-sorted by score."""
         named = self._named_sources(query.search_text)
         term = term_asked_about(query.search_text)
+        defining = defining_chunks(term, context.snapshot) if term and self.definition else set()
+        hits = self._with(hits, defining, query, context)
         boosted = []
         for hit in hits:
-            boost = self.named_source if hit.chunk.source in named else 0.0
-            if term and defines(hit.chunk.text, term):
+            chunk = hit.chunk
+            boost = self.named_source if chunk.source in named else 0.0
+            if term and (chunk.chunk_id in defining or defines(chunk.text, term)):
                 boost += self.definition
             boosted.append(replace(hit, score=hit.score + boost) if boost else hit)
         return sorted(boosted, key=lambda h: -h.score)
+
+    @staticmethod
+    def _with(hits: list[Hit], wanted: set[str], query: Query, context: RankContext) -> list[Hit]:
+        """The hits plus the wanted chunks missing from them, at the pool's lowest score (the
+        boost then places them as it places the others)."""
+        snapshot = context.snapshot
+        present = {h.chunk.chunk_id for h in hits}
+        missing = [
+            c
+            for c in sorted(wanted - present, key=lambda c: snapshot.positions.get(c, 0))
+            if c in snapshot.chunks and snapshot.allows(snapshot.chunks[c], query.search_filter)
+        ]
+        if not missing:
+            return hits
+        floor = min((h.score for h in hits), default=0.0)
+        dense = context.similarities(missing, query.vector) if query.vector.size else {}
+        added = [Hit(snapshot.chunks[c], floor, dense_score=dense.get(c)) for c in missing]
+        return [*hits, *added]
+
+
+def defining_chunks(term: str, snapshot: Snapshot) -> set[str]:
+    """Chunks of the law provisions that define the term (or the longest defined term it ends
+    with: 「外為法の特定技術」 asks about 特定技術)."""
+    table = snapshot.definitions
+    for defined in (term, *table.terms()):
+        if term.endswith(defined):
+            return {d.chunk_id for d in table.of(defined) if d.chunk_id}
+    return set()

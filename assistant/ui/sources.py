@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.types import Answer, Chunk
+from assistant.types import Answer, Chunk, Citation
 from assistant.ui.context import surrounding_section
 from assistant.ui.labels import KIND_LABELS, chunk_heading, short_title
 
@@ -98,6 +98,7 @@ def render_answer_message(
             for c in answer.citations
         )
         parts.append(f'<div class="answer-sources">出典 {labels}</div>')
+        parts.append(render_definitions(assistant, answer))
     return f'<div class="answer">{"".join(parts)}</div>'
 
 
@@ -112,7 +113,7 @@ def render_abstention_message(assistant: Assistant, answer: Answer, turn: int) -
     return (
         f'<div class="abstain">{searched_note(answer)}'
         '<div class="abstain-title">回答を控えます</div>'
-        f"<p>{html.escape(answer.text)}</p>{nearest}</div>"
+        f"<p>{html.escape(answer.text)}</p>{nearest}{render_definitions(assistant, answer)}</div>"
     )
 
 
@@ -126,8 +127,59 @@ def render_error_message(message: str) -> str:
     return f'<div class="chat-error">ご質問を処理できませんでした：{html.escape(message)}</div>'
 
 
+def _provision_name(assistant: Assistant, chunk: Chunk) -> str:
+    name = short_title(assistant.catalog, chunk.source, chunk.title)
+    return f"{name} {chunk.citation or chunk.location}".strip()
+
+
+def related_provisions(assistant: Assistant, citation: Citation | None) -> str:
+    """The provisions a cited one names and those naming it (its penalty, the order filling
+    it in), folded under the card: a provision is read with them."""
+    if citation is None or not (citation.references or citation.referenced_by):
+        return ""
+    lists = []
+    for label, linked in (
+        ("この条文が参照する条文", citation.references),
+        ("この条文を参照する条文", citation.referenced_by),
+    ):
+        if linked:
+            items = "".join(
+                f'<li title="{html.escape(c.text[:200], quote=True)}">'
+                f"{html.escape(_provision_name(assistant, c))}</li>"
+                for c in linked
+            )
+            lists.append(f'<div class="related-group">{label}<ul>{items}</ul></div>')
+    counts = f"参照 {len(citation.references)}・被参照 {len(citation.referenced_by)}"
+    return (
+        f'<details class="related"><summary>関連条文（{counts}）</summary>'
+        f"{''.join(lists)}</details>"
+    )
+
+
+def render_definitions(assistant: Assistant, answer: Answer) -> str:
+    """The legal definitions of terms the question or answer uses, each with its provision."""
+    if not answer.definitions:
+        return ""
+    items = "".join(
+        f"<li><b>{html.escape(d.term)}</b>"
+        f'<span class="doc-loc">{html.escape(short_title(assistant.catalog, d.chunk.source, d.chunk.title))}'
+        f" {html.escape(d.provision)}</span>"
+        f'<div class="definition-text">{html.escape(d.text)}</div></li>'
+        for d in answer.definitions
+    )
+    return (
+        '<details class="definitions"><summary>用語の定義（法令上の定義）</summary>'
+        f"<ul>{items}</ul></details>"
+    )
+
+
 def _card(
-    assistant: Assistant, chunk: Chunk, element_id: str, badge: str, marked: Sequence[str]
+    assistant: Assistant,
+    chunk: Chunk,
+    element_id: str,
+    badge: str,
+    marked: Sequence[str],
+    citation: Citation | None = None,
 ) -> str:
     name = short_title(assistant.catalog, chunk.source, chunk.title)
     location = (
@@ -148,7 +200,8 @@ def _card(
         f"{html.escape(meta)}</div></div></header>{superseded}"
         f'<blockquote class="passage">{highlight(chunk.text, marked)}</blockquote>'
         '<details class="section"><summary>前後を含む条文・節の全体を表示</summary>'
-        f'<div class="section-text">{highlight(section, marked)}</div></details></article>'
+        f'<div class="section-text">{highlight(section, marked)}</div></details>'
+        f"{related_provisions(assistant, citation)}</article>"
     )
 
 
@@ -167,6 +220,7 @@ def _turn_cards(assistant: Assistant, answer: Answer, turn: int) -> str:
             cite_id(turn, c.marker),
             str(c.marker),
             [s.text for s in answer.sentences if s.marker == c.marker],
+            c,
         )
         for c in answer.citations
     )

@@ -160,6 +160,11 @@ a.near { background: #b7791f; }
   overflow-y: auto; background: #fbfcfe; border: 1px solid #e2e8f0; padding: 8px 10px;
   margin-top: 6px; border-radius: 4px; position: relative; }
 .superseded { font-size: 12px; color: #9a3412; margin-top: 4px; }
+.related > summary, .definitions > summary { cursor: pointer; color: #1d4ed8; font-size: 12px;
+  margin-top: 4px; }
+.related-group { font-size: 12px; color: #475569; margin-top: 4px; }
+.related ul, .definitions ul { margin: 2px 0 0 16px; padding: 0; font-size: 12px; }
+.definition-text { font-size: 12px; color: #334155; margin: 2px 0 6px; }
 .nearest-note { font-size: 12px; color: #92400e; background: #fffbeb; padding: 6px 8px;
   border-radius: 4px; }
 .source-card.flash { animation: flash 2.4s ease-out; }

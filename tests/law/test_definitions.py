@@ -66,3 +66,18 @@ def test_shipped_laws_define_their_key_terms() -> None:
     assert [d.citation for d in table.of("特定技術")] == ["第二十五条第一項"]
     assert DefinitionTable.from_json(table.to_json()) == table
     assert table.terms()[0] == max(table.terms(), key=len)
+
+
+def test_a_term_defined_in_passing_in_brackets_even_when_they_nest() -> None:
+    sentence = (
+        "主務大臣は、特定社会基盤事業（次に掲げる事業のうち、特定社会基盤役務（国民生活の基盤と"
+        "なる役務をいう。以下同じ。）の提供を行う事業であって政令で定めるものをいう。以下同じ。）"
+        "を行う者を指定することができる。"
+    )
+    assert terms_defined_in(sentence, in_term_list=False) == [
+        "特定社会基盤事業",
+        "特定社会基盤役務",
+    ]
+    # Brackets that only explain without defining, or point elsewhere, define nothing.
+    assert terms_defined_in("主務大臣（内閣総理大臣とする。）は、", False) == []
+    assert terms_defined_in("居住者（第六条第一項第五号に掲げる居住者をいう。）", False) == []

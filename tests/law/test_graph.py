@@ -106,3 +106,32 @@ def test_enforcement_order_article_1_links_to_the_act_article_7() -> None:
     act_7 = next(c for c in chunks if c.source.startswith("504AC") and c.article == "第七条")
     assert act_7.chunk_id in graph.references_of(order_1.chunk_id)
     assert order_1.chunk_id in graph.referenced_by(act_7.chunk_id)
+
+
+def test_what_follows_from_breaking_a_provision_is_its_consequence() -> None:
+    chunks = _document(
+        "law.md",
+        DocumentKind.LAW,
+        (
+            Block(
+                "主務大臣は、管理者に対し、監督上必要な命令をすることができる。", article="第九条"
+            ),
+            Block(
+                "主務大臣は、管理者が前条の命令に違反したときは、その指定を取り消すことができる。",
+                article="第十条",
+            ),
+            Block("前条の規定による取消しは、公示する。", article="第十一条"),
+            Block(
+                "第九条の規定による命令に違反した者は、百万円以下の罰金に処する。",
+                article="第二十条",
+                heading="罰則",
+            ),
+        ),
+    )
+    graph = build_reference_graph(chunks, lambda _source: None)
+    ids = {c.article: c.chunk_id for c in chunks}
+    # The penalty first, then the licence withdrawn; a provision merely naming the
+    # withdrawal (第十一条 on 第十条) is no consequence of breaking 第十条.
+    assert graph.consequences_for(ids["第九条"]) == (ids["第二十条"], ids["第十条"])
+    assert graph.consequences_for(ids["第十条"]) == ()
+    assert ReferenceGraph.from_json(graph.to_json()) == graph

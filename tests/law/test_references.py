@@ -137,3 +137,19 @@ def test_a_law_named_in_full_and_called_ho_in_brackets_is_the_implemented_law() 
         Target("order.md", "第三条", 0, "第十三号"),
         Target("law.md", "第七条"),
     ]
+
+
+def test_the_provisions_a_definitions_scope_names_are_no_dependency() -> None:
+    context = Context("x", ("第六条", "第七条", "第八条の二", "第十条", "第十一条", "第五十二条"))
+    here = Location("第五十条")
+
+    def texts(text: str) -> list[str]:
+        return [r.text for r in parse_references(text, here, context)]
+
+    assert texts("役務（…をいう。以下この項及び第五十二条において同じ。）の提供") == []
+    assert texts("（第八条の二第一項において「物資等供給不可欠役務」という。）") == []
+    assert texts("特定重要物資（第七条に規定する特定重要物資をいう。第六条において同じ。）") == [
+        "第七条"
+    ]
+    # 準用 is a dependency: the provision applies the other's rule.
+    assert texts("第十条の規定は、第十一条において準用する。") == ["第十条", "第十一条"]

@@ -70,3 +70,24 @@ def test_a_passage_naming_the_article_before_brings_it_when_that_answers_as_well
         query("前条の規定による報告は書面ですか"), hits, RankContext(snapshot, store)
     )
     assert [h.chunk.article for h in ranked] == ["第二十七条", "第二十六条"]
+
+
+def test_only_the_provisions_the_closest_sentence_names_are_brought(tmp_path: Path) -> None:
+    blocks = (
+        *LAW[:2],
+        Block(
+            "第二十五条の許可の申請は、書面でしなければならない。"
+            "第二十六条の報告の様式は、経済産業省令で定める。",
+            article="第三十条",
+        ),
+    )
+    chunks = split_into_chunks(SourceDocument("law.md", "法", DocumentKind.LAW, blocks, "x"))
+    by_article = {c.article: c for c in chunks}
+    store, snapshot = memory_snapshot(chunks, tmp_path)
+    assert snapshot.references is not None
+    assert len(snapshot.references.references_of(by_article["第三十条"].chunk_id)) == 2
+    hits = [Hit(by_article["第三十条"], 2.0, dense_score=0.0)]
+    ranked = _step().apply(
+        query("許可の申請は書面でしなければなりませんか"), hits, RankContext(snapshot, store)
+    )
+    assert [h.chunk.article for h in ranked] == ["第三十条", "第二十五条"]

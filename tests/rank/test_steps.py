@@ -5,7 +5,7 @@ from pathlib import Path
 from assistant.embedding import HashingEmbedder
 from assistant.rank import RankContext, Ranker
 from assistant.rank.boosts import DocumentBoosts
-from assistant.rank.delegation import DelegationLinks
+from assistant.rank.references import DelegationLinks
 from assistant.sentences import SentenceScorer, SentenceVectors
 from assistant.types import DocumentKind, Hit
 from tests.fakes import chunk, memory_snapshot, query

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.types import Answer
+from assistant.answer.related import annotate
+from assistant.types import Answer, AnswerSentence, Citation, SearchFilter
 from assistant.ui.context import join_overlapping, section_chunks, surrounding_section
 from assistant.ui.sources import highlight, render_answer_message, render_sources_panel
 
@@ -62,3 +63,36 @@ def test_section_is_the_whole_article_of_the_chunk(shared_fake_assistant: Any) -
     if hit.chunk.article:
         assert all(c.article == hit.chunk.article for c in chunks)
     assert hit.chunk.text[:30] in surrounding_section(shared_fake_assistant, hit.chunk)
+
+
+def test_cards_list_related_provisions_and_answers_show_definitions(
+    shared_fake_assistant: Any,
+) -> None:
+    snapshot = shared_fake_assistant.pipeline.reader.snapshot
+    rule = next(
+        c
+        for c in snapshot.chunks.values()
+        if "gaitameho" in c.source and c.article == "第二十五条" and "特定技術" in c.text
+    )
+    answer = annotate(
+        Answer(
+            "特定技術の提供に許可は要りますか",
+            "",
+            "…",
+            False,
+            (AnswerSentence("…", 1),),
+            (Citation(1, rule, "…"),),
+        ),
+        snapshot,
+        SearchFilter(),
+    )
+    (citation,) = answer.citations
+    assert citation.referenced_by, "the penalties name the rule they punish"
+    panel = render_sources_panel(shared_fake_assistant, [(1, answer)])
+    assert panel.count('<details class="related">') == 1
+    for chunk in (*citation.references, *citation.referenced_by):
+        assert chunk.citation in panel
+    defined = _answer(shared_fake_assistant, "非居住者とは何ですか？")
+    message = render_answer_message(shared_fake_assistant, defined, 2)
+    assert defined.definitions and defined.definitions[0].term == "非居住者"
+    assert "用語の定義" in message and "「非居住者」とは" in message
