@@ -32,6 +32,10 @@ from assistant.types import Chunk
 _MEANS = re.compile(r"「(?P<term>[^「」]{1,40})」とは")
 _HEREAFTER = re.compile(r"以下[^「」（）。]{0,20}「(?P<term>[^「」]{1,40})」という")
 _DESIGNATES = re.compile(r"を(?P<term>[^、。を「」（）]{2,20})として指定する")
+# 「…ものを、その申請により、特定重要物資ごとに安定供給確保支援法人として指定する」: the
+# designated term after a comma (and after ごとに); 「…対策を講ずる必要がある特定重要物資として
+# 指定する」 designates a subset of a term, not the term, and has no 「を、」.
+_DESIGNATES_AFTER_COMMA = re.compile(r"を、[^。「」]*?(?P<term>[一-龥ァ-ヴー]{2,20})として指定する")
 _TERM_LIST = "用語の意義は"
 # The term before 「（…をいう。…）」: a run of kanji and katakana (特定社会基盤役務).
 _TERM_BEFORE = re.compile(r"[一-龥々〆ヵヶァ-ヴー]{2,30}$")
@@ -88,6 +92,7 @@ def terms_defined_in(sentence: str, in_term_list: bool) -> list[str]:
     terms = [m.group("term") for m in _MEANS.finditer(sentence) if "をいう" in sentence]
     terms += [m.group("term") for m in _HEREAFTER.finditer(sentence)]
     terms += [m.group("term") for m in _DESIGNATES.finditer(sentence)]
+    terms += [m.group("term") for m in _DESIGNATES_AFTER_COMMA.finditer(sentence)]
     terms += _defined_in_brackets(sentence)
     if in_term_list and not terms and (labelled := _LABELLED.match(sentence)):
         terms.append(labelled.group("term"))
