@@ -1,0 +1,72 @@
+"""The vector-store protocol: what the index needs from any place that keeps chunks and vectors.
+
+Chroma (on disk or as a server, ``chroma.py``) is the real one; ``memory.py`` keeps everything
+in a dict for fast unit tests. A store keeps two things: chunks with their embeddings, and the
+manifest, one record per source file naming its live chunk ids. The manifest is the commit
+point of ingestion (see ``writer.py``), so every store must make ``commit`` a single atomic
+write of one record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from assistant.types import Chunk, ManifestEntry
+
+
+class VectorStore(Protocol):
+    """Chunks, their embeddings and the per-file manifest."""
+
+    def manifest(self) -> dict[str, ManifestEntry]:
+        """Every committed source file, by file name."""
+        ...
+
+    def commit(self, entry: ManifestEntry) -> None:
+        """Make a file's chunk set the live one (one atomic write)."""
+        ...
+
+    def uncommit(self, source: str) -> None:
+        """Remove a file from the manifest: its chunks stop being visible at once."""
+        ...
+
+    def add_chunks(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
+        """Write chunks with their embeddings (re-adding a chunk is harmless)."""
+        ...
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        """Delete chunks by id."""
+        ...
+
+    def stored_chunk_ids(self) -> set[str]:
+        """Ids of every stored chunk, committed or orphaned."""
+        ...
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """Chunks by id, in the order asked (ids the store does not hold are skipped)."""
+        ...
+
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored embeddings by chunk id."""
+        ...
+
+    def query(
+        self,
+        embedding: Sequence[float],
+        k: int,
+        kinds: Sequence[str] = (),
+        sources: Sequence[str] = (),
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks to an embedding as (chunk, cosine similarity), best first."""
+        ...
+
+
+def stored_similarities(
+    store: VectorStore, chunk_ids: Sequence[str], vector: np.ndarray
+) -> dict[str, float]:
+    """Cosine of a query vector to stored chunks (every store keeps unit-length vectors): how
+    candidates the ANN query did not return get their dense score."""
+    stored = store.embeddings_of(chunk_ids)
+    return {cid: float(np.dot(vector, np.asarray(v))) for cid, v in stored.items()}
