@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.access.visibility import parse_visibility
 from assistant.errors import ConfigError
 from assistant.japanese import normalize
 from assistant.types import DocumentKind
@@ -37,6 +38,7 @@ class CatalogEntry:
     superseded_by: str = ""
     aliases: tuple[str, ...] = ()
     implements: str = ""  # the law (file) whose "法第N条" this order or ordinance carries out
+    visibility: str = ""  # public (default), staff or group:NAME (assistant.access.visibility)
 
     @property
     def name(self) -> str:
@@ -93,7 +95,13 @@ def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:
                 raise ValueError(f"{key} must be a list")
             lists[key] = tuple(str(v) for v in value)
         fields = {k: str(v or "") for k, v in raw.items() if k not in ("kind", *lists)}
-        return CatalogEntry(kind=kind, **lists, **fields)  # type: ignore[arg-type]
+        visibility = parse_visibility(fields.pop("visibility", ""), f"{where}: {raw.get('file')}")
+        return CatalogEntry(
+            kind=kind,
+            visibility=visibility.tag,
+            **lists,  # type: ignore[arg-type]
+            **fields,  # type: ignore[arg-type]
+        )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: bad catalog entry {raw.get('file')!r}: {exc}") from exc
 

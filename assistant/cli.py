@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from assistant.access.audit import AUDIT_FILE, AuditLog
+from assistant.access.audit_events import question_event
 from assistant.access.audit_export import ExportFormat, export_records
 from assistant.access.passwords import Passwords
 from assistant.access.principal import Principal, Role
@@ -124,12 +126,17 @@ def ask(
     question: str, as_json: bool, k: int | None, kinds: tuple[str, ...], sources: tuple[str, ...]
 ) -> None:
     """Answer QUESTION from the indexed documents, with citations."""
-    assistant = open_assistant()
+    settings = load_settings()
+    principal = acting_principal(settings)
+    assistant = open_assistant(settings)
     # The reranker reads every candidate's sentence vectors: stored by the first warm-up after
     # an ingest (about a minute for the shipped corpus), read back in a second after that.
     assistant.warm_up()
     search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
-    answer = assistant.ask(question, k=k, search_filter=search_filter)
+    started = time.perf_counter()
+    answer = assistant.ask(question, k=k, search_filter=search_filter, principal=principal)
+    latency_ms = round((time.perf_counter() - started) * 1000)
+    audit_log(settings).record(question_event(answer, principal.name, "cli", latency_ms))
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
     else:
@@ -142,7 +149,7 @@ def ask(
 @fail_cleanly
 def serve(host: str | None, port: int | None) -> None:
     """Open the chat in a browser-facing server."""
-    from assistant.ui.app import launch
+    from assistant.ui.server import launch
 
     settings = load_settings()
     assistant = open_assistant(settings)

@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.access.visibility import PUBLIC_TAG, VisibilityScope, public_scope
+
 
 class DocumentKind(StrEnum):
     """What kind of document a source is; users filter on it and citations show it."""
@@ -74,6 +76,9 @@ class Chunk:
     version: str = ""
     file_sha256: str = ""
     superseded_by: str = ""
+    # Who may read it (``assistant.access.visibility``): ``public``, ``staff`` or
+    # ``group:NAME``; "" for a chunk stored before visibility existed (shown to admins only).
+    visibility: str = PUBLIC_TAG
 
     @property
     def location(self) -> str:
@@ -96,11 +101,17 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchFilter:
-    """Restricts retrieval to some document kinds and/or some source files (empty = all)."""
+    """Restricts retrieval to some document kinds and/or some source files (empty = all), and
+    always to the visibility tags of the user asking.
+
+    ``scope`` defaults to public documents only: a caller that forgets to say who is asking
+    sees less, never more. ``Assistant`` sets it from the signed-in principal.
+    """
 
     kinds: tuple[DocumentKind, ...] = ()
     sources: tuple[str, ...] = ()
     include_superseded: bool = False
+    scope: VisibilityScope = field(default_factory=public_scope)
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,8 @@ class ManifestEntry:
     superseded_by: str = ""
     path: str = ""
     pipeline: str = ""
+    visibility: str = PUBLIC_TAG  # the tag every chunk of the file carries
+    owner: str = ""  # the user who uploaded it; "" for files ingested from the command line
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assistant.access.visibility import PUBLIC_TAG, Visibility
 from assistant.catalog import Catalog
 from assistant.chunking import split_into_chunks
 from assistant.config import Settings
@@ -106,7 +107,7 @@ class _Batch:
 
 
 # Bump when loaders or chunking change in a way that must re-index every file.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: chunks carry a visibility tag
 
 
 def pipeline_fingerprint(settings: Settings, embedder: Embedder) -> str:
@@ -136,10 +137,24 @@ class IndexWriter:
         self._catalog = catalog
         self._fingerprint = pipeline_fingerprint(settings, embedder)
         self._publish = publish or (lambda: None)
+        self._visibility: Visibility | None = None
+        self._owner = ""
 
-    def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
-        """Index new and changed files; with prune, drop files gone from the given folders."""
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool = True,
+        visibility: Visibility | None = None,
+        owner: str = "",
+    ) -> IngestReport:
+        """Index new and changed files; with prune, drop files gone from the given folders.
+
+        ``visibility`` (an upload's, chosen by its uploader) overrides the catalog's for every
+        file given; ``owner`` names the uploader, whom the rights on replace and delete read.
+        """
         report = IngestReport()
+        self._visibility, self._owner = visibility, owner
         files, directories, problems = expand_paths(paths)
         report.failed.extend(problems)
         manifest = self._store.manifest()
@@ -179,15 +194,29 @@ class IndexWriter:
                 f"{name}: a different file with this name is already indexed from {old.path}; "
                 "rename one of them"
             )
-        current = old and old.pipeline == self._fingerprint and old.path == resolved
+        tag = self._visibility_of(name)
+        owner = self._owner or (old.owner if old else "")
+        current = (
+            old
+            and old.pipeline == self._fingerprint
+            and old.path == resolved
+            and (old.visibility, old.owner) == (tag, owner)
+        )
         if current and old and old.sha256 == _sha256(path):
             report.unchanged.append(name)
             return None
         document = load_document(path, self._catalog)
         report.warnings.extend(document.warnings)
-        chunks = split_into_chunks(
-            document, self._settings.chunk_size, self._settings.chunk_overlap, self._fingerprint
-        )
+        # A restricted file's chunk ids differ from the same text made public, so a change of
+        # visibility writes new chunks (tagged anew in the store's metadata) instead of
+        # finding the old ids stored and keeping their old tag.
+        salt = self._fingerprint if tag == PUBLIC_TAG else f"{self._fingerprint}|{tag}"
+        chunks = [
+            replace(c, visibility=tag)
+            for c in split_into_chunks(
+                document, self._settings.chunk_size, self._settings.chunk_overlap, salt
+            )
+        ]
         entry = ManifestEntry(
             source=name,
             sha256=document.sha256,
@@ -197,8 +226,17 @@ class IndexWriter:
             version=document.version,
             path=resolved,
             pipeline=self._fingerprint,
+            visibility=tag,
+            owner=owner,
         )
         return _Pending(entry, chunks, replaces=old is not None)
+
+    def _visibility_of(self, name: str) -> str:
+        """The tag of a file: the upload's choice, else its catalog entry's, else public."""
+        if self._visibility is not None:
+            return self._visibility.tag
+        listed = self._catalog.get(name)
+        return listed.visibility if listed and listed.visibility else PUBLIC_TAG
 
     def _flush(
         self, batch: _Batch, manifest: dict[str, ManifestEntry], report: IngestReport
