@@ -47,7 +47,7 @@ def shared_fake_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def remove_uploads(assistant: Any) -> None:
     """Drop every indexed document that is not part of the shipped corpus."""
     corpus = str(CORPUS.resolve())
-    for entry in assistant.documents():
+    for entry in assistant.all_documents():
         if not entry.path.startswith(corpus):
             assistant.remove_document(entry.source)
 
