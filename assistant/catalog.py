@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from assistant.access.visibility import parse_visibility
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, VisibilityError
 from assistant.japanese import normalize
 from assistant.types import DocumentKind
 
@@ -102,6 +102,8 @@ def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:
             **lists,  # type: ignore[arg-type]
             **fields,  # type: ignore[arg-type]
         )
+    except VisibilityError as exc:
+        raise ConfigError(str(exc)) from exc
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: bad catalog entry {raw.get('file')!r}: {exc}") from exc
 

@@ -83,7 +83,9 @@ def build_documents_page(services: Services) -> DocumentsPage:
         with gr.Column(scale=3) as upload_column:
             gr.HTML("<div class='panel-heading'>文書を追加</div>")
             gr.HTML(f"<div class='small' id='upload-limit'>{UPLOAD_LIMIT_NOTE}</div>")
-            visibility = gr.Dropdown([], label="公開範囲", elem_id="upload-visibility")
+            visibility = gr.Dropdown(
+                [], label="公開範囲", elem_id="upload-visibility", allow_custom_value=True
+            )
             upload = gr.File(
                 label="PDF・Markdown・テキスト・HTML（複数可）",
                 file_count="multiple",
@@ -95,7 +97,15 @@ def build_documents_page(services: Services) -> DocumentsPage:
             cancel = gr.Button("登録を中止", size="sm", elem_id="upload-cancel")
         with gr.Column(scale=2):
             gr.HTML("<div class='panel-heading'>文書を削除</div>")
-            target = gr.Dropdown([], value=None, label="削除する文書", elem_id="delete-choice")
+            # Choices are filled per user on load; the value is checked on the server (rights),
+            # so a name typed by an API client reaches that check rather than Gradio's list.
+            target = gr.Dropdown(
+                [],
+                value=None,
+                label="削除する文書",
+                elem_id="delete-choice",
+                allow_custom_value=True,
+            )
             delete = gr.Button("索引から削除", variant="stop", size="sm", elem_id="delete")
     status = gr.HTML("", elem_id="documents-status")
     gr.HTML("<div class='panel-heading'>登録されている文書</div>")

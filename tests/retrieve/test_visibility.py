@@ -75,7 +75,7 @@ def test_the_store_filters_inside_the_nearest_neighbour_search(tmp_path: Path) -
 
 
 def test_a_chunk_and_its_file_must_both_be_readable(tmp_path: Path) -> None:
-    store, snapshot = _index(tmp_path)
+    _store, snapshot = _index(tmp_path)
     secret = snapshot.chunks["s"]
     relabelled = replace(secret, visibility="public")  # a stale tag on a restricted file
     firm = SearchFilter(scope=visibility_scope(FIRM))
