@@ -24,6 +24,10 @@ class IngestError(AssistantError):
     """One input file cannot be read, parsed or indexed; the rest of a batch still goes on."""
 
 
+class IngestCancelledError(IngestError):
+    """The user cancelled an ingest (an upload) before its file was committed."""
+
+
 class IndexStoreError(AssistantError):
     """The index (Chroma or the keyword index) is missing, unreachable or inconsistent."""
 

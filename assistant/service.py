@@ -18,7 +18,7 @@ from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
-from assistant.index.writer import IngestReport
+from assistant.index.writer import IngestReport, IngestWatch
 from assistant.pipeline import Pipeline
 from assistant.query import check_question
 from assistant.types import Answer, Chunk, Hit, ManifestEntry, Query, SearchFilter
@@ -68,6 +68,7 @@ class Assistant:
         prune: bool = True,
         visibility: Visibility | None = None,
         owner: str = "",
+        watch: IngestWatch | None = None,
     ) -> IngestReport:
         """Index files and folders, then make the result searchable at once.
 
@@ -77,7 +78,7 @@ class Assistant:
         """
         with self._write_lock:
             report = self.pipeline.writer.ingest(  # publishes to the reader
-                paths, prune=prune, visibility=visibility, owner=owner
+                paths, prune=prune, visibility=visibility, owner=owner, watch=watch
             )
             if self._warm and (report.added or report.updated):
                 self._fill_sentences()

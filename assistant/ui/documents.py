@@ -25,8 +25,8 @@ from assistant.access.visibility import (
     can_see,
     parse_visibility,
 )
-from assistant.errors import AssistantError
-from assistant.index.writer import IngestReport
+from assistant.errors import AssistantError, IngestCancelledError
+from assistant.index.writer import IngestReport, IngestWatch
 from assistant.ingest import SUPPORTED_SUFFIXES, load_document
 from assistant.types import ManifestEntry
 from assistant.ui.labels import KIND_LABELS, short_title
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 UPLOADS_DIR = "uploads"
 UNCHANGED = "登録済みの文書には影響ありません。"
+CANCELLED = "cancelled"
 VISIBILITY_LABELS = {"public": "公開", "staff": "職員のみ"}
 
 
@@ -75,9 +76,14 @@ class DocumentLibrary:
         self.upload_dir = upload_dir or assistant.settings.data_dir / UPLOADS_DIR
 
     def add(
-        self, path: Path, principal: Principal, visibility: Visibility = DEFAULT_VISIBILITY
+        self,
+        path: Path,
+        principal: Principal,
+        visibility: Visibility = DEFAULT_VISIBILITY,
+        watch: IngestWatch | None = None,
     ) -> Outcome:
-        """Index one uploaded file; on any failure the index and the uploads stay as they were."""
+        """Index one uploaded file; on any failure (or a cancel through ``watch``) the index
+        and the uploads stay as they were."""
         name = path.name
         existing = self._any_entry(name)
         kind = EventKind.REPLACE if existing else EventKind.UPLOAD
@@ -94,7 +100,7 @@ class DocumentLibrary:
         except AssistantError as exc:
             outcome = Outcome(False, f"「{name}」を読み込めませんでした：{exc}。{UNCHANGED}")
             return self._audited(principal, kind, name, outcome)
-        outcome = self._ingest_copy(path, self.upload_dir / name, principal, visibility)
+        outcome = self._ingest_copy(path, self.upload_dir / name, principal, visibility, watch)
         return self._audited(principal, kind, name, outcome)
 
     def _refusal(
@@ -135,7 +141,12 @@ class DocumentLibrary:
         return outcome
 
     def _ingest_copy(
-        self, path: Path, target: Path, principal: Principal, visibility: Visibility
+        self,
+        path: Path,
+        target: Path,
+        principal: Principal,
+        visibility: Visibility,
+        watch: IngestWatch | None,
     ) -> Outcome:
         self.upload_dir.mkdir(parents=True, exist_ok=True)
         backup = target.read_bytes() if target.exists() else None
@@ -143,9 +154,11 @@ class DocumentLibrary:
         report: IngestReport | None = None
         try:
             report = self._assistant.ingest(
-                [target], prune=False, visibility=visibility, owner=principal.name
+                [target], prune=False, visibility=visibility, owner=principal.name, watch=watch
             )
             failure = "; ".join(message for _, message in report.failed)
+        except IngestCancelledError:
+            report, failure = None, CANCELLED
         except AssistantError as exc:
             failure = str(exc)
         if report is None or failure:
@@ -153,6 +166,8 @@ class DocumentLibrary:
                 target.unlink(missing_ok=True)
             else:
                 target.write_bytes(backup)
+            if failure == CANCELLED:
+                return Outcome(False, f"「{target.name}」の登録を中止しました。{UNCHANGED}")
             return Outcome(
                 False, f"「{target.name}」を登録できませんでした：{failure}。{UNCHANGED}"
             )

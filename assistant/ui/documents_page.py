@@ -8,6 +8,7 @@ current and shows only what that user may read. Every handler asks the server wh
 from __future__ import annotations
 
 import html
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import gradio as gr
 from assistant.access.rights import can_upload
 from assistant.access.visibility import parse_visibility
 from assistant.errors import VisibilityError
+from assistant.index.writer import IngestWatch
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.ui.documents import Outcome, visibility_choices
 from assistant.ui.services import Services
@@ -76,9 +78,41 @@ def refresh(services: Services, request: gr.Request) -> tuple[Any, ...]:
     )
 
 
+class UploadCancels:
+    """One cancel flag per browser session's running upload.
+
+    Cancelling a Gradio event stops only what Gradio waits on, not an ingest already running
+    in a worker thread; the flag is what the writer checks between slices of chunks.
+    """
+
+    def __init__(self) -> None:
+        self._flags: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def start(self, session: str) -> IngestWatch:
+        """A fresh flag for ``session``'s upload, and the watch that reads it."""
+        flag = threading.Event()
+        with self._lock:
+            self._flags[session] = flag
+        return IngestWatch(cancelled=flag.is_set)
+
+    def cancel(self, session: str) -> None:
+        """Ask ``session``'s running upload to stop."""
+        with self._lock:
+            flag = self._flags.get(session)
+        if flag is not None:
+            flag.set()
+
+    def finish(self, session: str) -> None:
+        """Forget ``session``'s flag once its upload is over."""
+        with self._lock:
+            self._flags.pop(session, None)
+
+
 def build_documents_page(services: Services) -> DocumentsPage:
     """Lay out the documents page inside the current Blocks context and wire its events."""
     changed = gr.State(0)
+    cancels = UploadCancels()
     with gr.Row(equal_height=False):
         with gr.Column(scale=3) as upload_column:
             gr.HTML("<div class='panel-heading'>文書を追加</div>")
@@ -125,10 +159,25 @@ def build_documents_page(services: Services) -> DocumentsPage:
             return
         outcomes: list[Outcome] = []
         files = [Path(p) for p in paths or []]
-        for number, path in enumerate(files):
-            progress((number, len(files)), desc=f"「{path.name}」を登録しています", unit="件")
-            outcomes.append(services.library.add(path, principal, chosen))
+        session = request.session_hash or ""
+        try:
+            for path in files:
+                watch = cancels.start(session)
+
+                def report(done: int, total: int, name: str = path.name) -> None:
+                    progress((done, total), desc=f"「{name}」を登録しています", unit="区画")
+
+                watch = IngestWatch(cancelled=watch.cancelled, progress=report)
+                outcomes.append(services.library.add(path, principal, chosen, watch))
+                if watch.cancelled():  # the rest of a multi-file upload is skipped too
+                    break
+        finally:
+            cancels.finish(session)
         yield (None, *_refreshed(services, request, outcomes))
+
+    def on_cancel(request: gr.Request) -> None:
+        services.gate.require(request)
+        cancels.cancel(request.session_hash or "")
 
     def on_delete(source: str | None, request: gr.Request) -> tuple[Any, ...]:
         principal = services.gate.require(request)
@@ -137,8 +186,10 @@ def build_documents_page(services: Services) -> DocumentsPage:
         return _refreshed(services, request, [services.library.remove(source, principal)])
 
     outputs = [upload, status, table, target, changed]
-    uploading = upload.upload(on_upload, [upload, visibility], outputs, api_name="upload")
-    cancel.click(None, None, None, cancels=[uploading])
+    upload.upload(on_upload, [upload, visibility], outputs, api_name="upload")
+    # The flag stops the ingest between slices; the uploaded file is then removed and the
+    # page refreshed by the upload handler itself, so the event is not cancelled in Gradio.
+    cancel.click(on_cancel, None, None, api_visibility="private")
     delete.click(
         on_delete,
         target,

@@ -171,3 +171,29 @@ def test_orphaned_uploads_are_removed_at_start_up(library: DocumentLibrary, tmp_
     orphan = _file(library.upload_dir, "half-uploaded.md", "# 途中\n本文")
     assert library.remove_orphans() == ["half-uploaded.md"]
     assert not orphan.exists() and (library.upload_dir / "rules.txt").exists()
+
+
+def test_a_cancelled_upload_leaves_no_chunks_and_no_file(
+    library: DocumentLibrary, tmp_path: Path
+) -> None:
+    from assistant.index.writer import EMBED_SLICE, IngestWatch
+
+    sections = "".join(
+        f"第{i}条\n記録{i}は{i}年間保存する。\n\n" for i in range(1, 4 * EMBED_SLICE)
+    )
+    big = _file(tmp_path / "big", "big.txt", "大きな規程\n\n" + sections)
+    seen: list[tuple[int, int]] = []
+    stop = {"now": False}
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        stop["now"] = True  # cancel after the first slice
+
+    stored_before = library._assistant.pipeline.store.stored_chunk_ids()
+    watch = IngestWatch(cancelled=lambda: stop["now"], progress=progress)
+    outcome = library.add(big, ADMIN, watch=watch)
+    assert not outcome.ok and "中止" in outcome.message
+    assert len(seen) == 1 and seen[0][0] < seen[0][1]
+    assert all(d.source != "big.txt" for d in library._assistant.all_documents())
+    assert not (library.upload_dir / "big.txt").exists()
+    assert library._assistant.pipeline.store.stored_chunk_ids() == stored_before
