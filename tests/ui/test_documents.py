@@ -197,3 +197,29 @@ def test_a_cancelled_upload_leaves_no_chunks_and_no_file(
     assert all(d.source != "big.txt" for d in library._assistant.all_documents())
     assert not (library.upload_dir / "big.txt").exists()
     assert library._assistant.pipeline.store.stored_chunk_ids() == stored_before
+
+
+def test_the_documents_page_is_current_on_every_load(
+    shared_fake_assistant: Any, tmp_path: Path
+) -> None:
+    """Built once at start-up, the page used to list the documents as they were then."""
+    from types import SimpleNamespace
+
+    from assistant.access.principal import Role
+    from assistant.ui.access import SESSION_COOKIE
+    from assistant.ui.app import build_app
+    from assistant.ui.documents_page import refresh
+    from assistant.ui.services import Services
+    from tests.access.conftest import PASSWORD
+
+    services = Services.create(shared_fake_assistant)
+    services.gate.sign_in.sessions.users.add("pageadmin", Role.ADMIN, PASSWORD)
+    token = services.gate.sign_in.sign_in("pageadmin", PASSWORD).token
+    request = SimpleNamespace(cookies={SESSION_COOKIE: token})
+    build_app(shared_fake_assistant, services)
+    assert "rules.txt" not in refresh(services, request)[0]  # type: ignore[arg-type]
+    assert services.library.add(_file(tmp_path / "a", "rules.txt", RULES), ADMIN).ok
+    table, deletable, *_ = refresh(services, request)  # type: ignore[arg-type]
+    assert "rules.txt" in table and ("社内輸出管理規程", "rules.txt") in deletable["choices"]
+    services.library.remove("rules.txt", ADMIN)
+    services.drafts.close()
