@@ -3,7 +3,7 @@
 Run from the repository root after set-up:
 
     .venv/bin/python evals/benchmarks/load.py [--seconds 60] [--levels 1,5,10,20]
-        [--concurrency N] [--index DIR] [--json OUT.json]
+        [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json]
 
 It builds an index of corpus/ in a temporary folder (or copies ``--index``, which skips the
 ingest and, when the folder holds ``sentence-vectors.npz``, the warm-up), adds one firm user per
@@ -103,7 +103,9 @@ def _prepare(tmp: Path, index: Path | None, users: int) -> dict[str, str]:
     return env
 
 
-def _wait_for(base: str, process: subprocess.Popen[bytes], seconds: float = 600) -> None:
+def _wait_for(base: str, process: subprocess.Popen[bytes], seconds: float = 1800) -> None:
+    """Until the sign-in page answers: the first start after an ingest embeds every sentence
+    (about a minute on an idle machine, much longer on a busy one)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -206,6 +208,9 @@ def main() -> None:
     parser.add_argument("--levels", default="1,5,10,20", help="concurrent users per level")
     parser.add_argument("--concurrency", type=int, default=None, help="ASSISTANT_QUEUE_CONCURRENCY")
     parser.add_argument("--index", type=Path, default=None, help="copy this index instead")
+    parser.add_argument(
+        "--save-index", type=Path, default=None, help="keep a copy of the warmed index here"
+    )
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
@@ -217,21 +222,28 @@ def main() -> None:
             env["ASSISTANT_QUEUE_CONCURRENCY"] = str(args.concurrency)
         port = _free_port()
         base = f"http://{HOST}:{port}"
+        log = (tmp / "serve.log").open("wb")
         process = subprocess.Popen(
-            [ASSISTANT, "serve", "--host", HOST, "--port", str(port)],
+            [ASSISTANT, "-v", "serve", "--host", HOST, "--port", str(port)],
             env=env,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_for(base, process)
+            if args.save_index:  # with the sentence vectors serve stored: reuse via --index
+                shutil.copytree(tmp / "index", args.save_index, dirs_exist_ok=True)
             first = _ask(_signed_in(base, "load0"), questions[0])  # lazy imports, unmeasured
             started_mb = _rss_mb(process.pid)
             measured = [_run_level(base, process.pid, n, args.seconds, questions) for n in levels]
+        except RuntimeError:
+            sys.stderr.write((tmp / "serve.log").read_text(errors="replace")[-3000:])
+            raise
         finally:
             process.terminate()
             process.wait(timeout=60)
+            log.close()
         answered = [first or "", *(aid for level in measured for aid in level.answer_ids)]
         audit = _audit_check(tmp / "data", answered)
     report = {
