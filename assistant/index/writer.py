@@ -19,11 +19,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assistant.access.visibility import PUBLIC_TAG, Visibility
 from assistant.catalog import Catalog
 from assistant.chunking import split_into_chunks
 from assistant.config import Settings
 from assistant.embedding import Embedder, release_freed_memory
-from assistant.errors import AssistantError, IngestError
+from assistant.errors import AssistantError, IngestCancelledError, IngestError
 from assistant.index.store import VectorStore
 from assistant.ingest import SUPPORTED_SUFFIXES, load_document
 from assistant.types import Chunk, ManifestEntry
@@ -73,6 +74,31 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tu
 
 # New chunks are embedded in groups of about this many, across files.
 EMBED_GROUP = 64
+# A large file's chunks are embedded and written in slices of this many, so that progress can
+# be shown and a cancel takes effect within seconds rather than after the whole file.
+EMBED_SLICE = 4 * EMBED_GROUP
+
+
+def _never() -> bool:
+    return False
+
+
+def _ignore(_done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class IngestWatch:
+    """What a caller may watch and steer in a long ingest (an upload of a large file).
+
+    ``cancelled`` is asked before each slice of chunks is embedded: when it says yes the ingest
+    stops before committing the file being embedded (``IngestCancelledError``) and its chunks are
+    removed as orphans, so the index is as it was. ``progress`` hears (chunks embedded, chunks
+    to embed) after each slice.
+    """
+
+    cancelled: Callable[[], bool] = _never
+    progress: Callable[[int, int], None] = _ignore
 
 
 @dataclass(frozen=True)
@@ -106,7 +132,7 @@ class _Batch:
 
 
 # Bump when loaders or chunking change in a way that must re-index every file.
-PIPELINE_VERSION = "3"  # 3: law texts chunked by 条・項 with paragraph and item
+PIPELINE_VERSION = "4"  # 3: law texts chunked by 条・項 with paragraph and item; 4: visibility tags
 
 
 def pipeline_fingerprint(settings: Settings, embedder: Embedder) -> str:
@@ -136,9 +162,35 @@ class IndexWriter:
         self._catalog = catalog
         self._fingerprint = pipeline_fingerprint(settings, embedder)
         self._publish = publish or (lambda: None)
+        self._visibility: Visibility | None = None
+        self._owner = ""
+        self._watch = IngestWatch()
 
-    def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
-        """Index new and changed files; with prune, drop files gone from the given folders."""
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool = True,
+        visibility: Visibility | None = None,
+        owner: str = "",
+        watch: IngestWatch | None = None,
+    ) -> IngestReport:
+        """Index new and changed files; with prune, drop files gone from the given folders.
+
+        ``visibility`` (an upload's, chosen by its uploader) overrides the catalog's for every
+        file given; ``owner`` names the uploader, whom the rights on replace and delete read.
+        """
+        self._visibility, self._owner = visibility, owner
+        self._watch = watch or IngestWatch()
+        try:
+            return self._ingest(paths, prune)
+        except IngestCancelledError:
+            self._link_versions()
+            self._publish()
+            self._remove_orphans()  # what the cancelled file had written so far
+            raise
+
+    def _ingest(self, paths: Sequence[Path], prune: bool) -> IngestReport:
         report = IngestReport()
         files, directories, problems = expand_paths(paths)
         report.failed.extend(problems)
@@ -147,6 +199,8 @@ class IndexWriter:
         for path in files:
             try:
                 pending = self._prepare(path, manifest, report)
+            except IngestCancelledError:
+                raise
             except AssistantError as exc:
                 report.failed.append((str(path), str(exc)))
                 continue
@@ -179,15 +233,29 @@ class IndexWriter:
                 f"{name}: a different file with this name is already indexed from {old.path}; "
                 "rename one of them"
             )
-        current = old and old.pipeline == self._fingerprint and old.path == resolved
+        tag = self._visibility_of(name)
+        owner = self._owner or (old.owner if old else "")
+        current = (
+            old
+            and old.pipeline == self._fingerprint
+            and old.path == resolved
+            and (old.visibility, old.owner) == (tag, owner)
+        )
         if current and old and old.sha256 == _sha256(path):
             report.unchanged.append(name)
             return None
         document = load_document(path, self._catalog)
         report.warnings.extend(document.warnings)
-        chunks = split_into_chunks(
-            document, self._settings.chunk_size, self._settings.chunk_overlap, self._fingerprint
-        )
+        # A restricted file's chunk ids differ from the same text made public, so a change of
+        # visibility writes new chunks (tagged anew in the store's metadata) instead of
+        # finding the old ids stored and keeping their old tag.
+        salt = self._fingerprint if tag == PUBLIC_TAG else f"{self._fingerprint}|{tag}"
+        chunks = [
+            replace(c, visibility=tag)
+            for c in split_into_chunks(
+                document, self._settings.chunk_size, self._settings.chunk_overlap, salt
+            )
+        ]
         entry = ManifestEntry(
             source=name,
             sha256=document.sha256,
@@ -197,8 +265,17 @@ class IndexWriter:
             version=document.version,
             path=resolved,
             pipeline=self._fingerprint,
+            visibility=tag,
+            owner=owner,
         )
         return _Pending(entry, chunks, replaces=old is not None)
+
+    def _visibility_of(self, name: str) -> str:
+        """The tag of a file: the upload's choice, else its catalog entry's, else public."""
+        if self._visibility is not None:
+            return self._visibility.tag
+        listed = self._catalog.get(name)
+        return listed.visibility if listed and listed.visibility else PUBLIC_TAG
 
     def _flush(
         self, batch: _Batch, manifest: dict[str, ManifestEntry], report: IngestReport
@@ -209,12 +286,16 @@ class IndexWriter:
         batches; grouping them keeps ingest of a folder of short documents fast.
         """
         new = batch.new_chunks()
-        if new:
-            vectors = self._embedder.embed_passages([c.search_text for c in new])
+        for start in range(0, len(new), EMBED_SLICE):
+            if self._watch.cancelled():
+                raise IngestCancelledError("the upload was cancelled; nothing was indexed")
+            part = new[start : start + EMBED_SLICE]
+            vectors = self._embedder.embed_passages([c.search_text for c in part])
             release_freed_memory()  # a serving process ingests uploads: keep its peak down
-            self._store.add_chunks(new, vectors)
-            batch.stored.update(c.chunk_id for c in new)
-            report.chunks_embedded += len(new)
+            self._store.add_chunks(part, vectors)
+            batch.stored.update(c.chunk_id for c in part)
+            report.chunks_embedded += len(part)
+            self._watch.progress(start + len(part), len(new))
         for pending in batch.files:
             self._store.commit(pending.entry)
             manifest[pending.entry.source] = pending.entry

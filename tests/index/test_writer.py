@@ -122,3 +122,34 @@ def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_d
     assert restarted.search("認定を受けた計画を変更したいときの手続は？")
     restarted.ask("認定を受けた計画を変更したいときの手続は？")
     assert Counting.passages == 0
+
+
+def test_catalog_visibility_tags_every_chunk_and_a_change_retags_them(tmp_path: Path) -> None:
+    from assistant.access.visibility import visibility_scope
+    from tests.restricted import FIRM, STAFF
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "memo.md").write_text("# 内部メモ\n\n蒼穹計画の進め方を記す。\n", encoding="utf-8")
+    catalog = corpus / "catalog.yaml"
+    catalog.write_text(
+        "documents:\n  - {file: memo.md, title: 内部メモ, kind: guidance, visibility: staff}\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(make_settings(tmp_path, corpus_dir=corpus), HashingEmbedder())
+    assistant.ingest([corpus])
+    [entry] = assistant.all_documents()
+    chunks = assistant.pipeline.store.get_chunks(entry.chunk_ids)
+    assert entry.visibility == "staff" and {c.visibility for c in chunks} == {"staff"}
+    assert assistant.documents(FIRM) == [] and assistant.documents(STAFF) == [entry]
+
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("staff", "public"), "utf-8")
+    reopened = Assistant(make_settings(tmp_path, corpus_dir=corpus), HashingEmbedder())
+    report = reopened.ingest([corpus])
+    assert report.updated == ["memo.md"]  # same text, new audience: re-indexed, not skipped
+    [public] = reopened.documents(FIRM)
+    assert public.chunk_ids != entry.chunk_ids
+    stored = reopened.pipeline.store.get_chunks(public.chunk_ids)
+    assert {c.visibility for c in stored} == {"public"}
+    assert reopened.search("蒼穹計画", principal=FIRM, mode="keyword")
+    assert visibility_scope(FIRM).admits(stored[0].visibility)
