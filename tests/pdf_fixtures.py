@@ -68,13 +68,24 @@ def article_sections() -> list[tuple[str, list[str]]]:
 
 
 def law_articles() -> list[tuple[str, str]]:
-    """(第N条, text) of the Economic Security Promotion Act, paragraphs joined by line breaks."""
+    """(第N条, text) of the Economic Security Promotion Act, paragraphs joined by line breaks.
+
+    Read from the shipped e-Gov text (``### 第N条`` headings; paragraph and item labels such as
+    ``**２**`` and ``**一**`` joined to the line they number).
+    """
     text = LAW.read_text(encoding="utf-8")
     articles: list[tuple[str, str]] = []
-    for match in re.finditer(r"\*\*(第[^*]+条(?:の[^*]+)?)\*\*\n(.*?)(?=\n<a id=|\Z)", text, re.S):
-        body = re.sub(r"<[^>]+>|\*", "", match.group(2)).strip()
-        if body:
-            articles.append((match.group(1), body))
+    for match in re.finditer(
+        r"^### (第[^\n]+条(?:の[^\n]+)?)\n(.*?)(?=^#{2,3} |\Z)", text, re.S | re.M
+    ):
+        body = re.sub(r"\*\*([^*\n]+)\*\*\n", r"\1　", match.group(2))
+        body = "\n".join(
+            line.strip() for line in body.replace("*", "").splitlines() if line.strip()
+        )
+        if body and body != "削除":
+            articles.append((match.group(1).strip(), body))
+    if not articles:
+        raise ValueError(f"{LAW}: no articles found; the fixture needs the law's text")
     return articles
 
 
@@ -266,7 +277,9 @@ def write_guidance_pdf(path: Path) -> FixturePdf:
     doc.heading("留意事項")
     for number, text in enumerate(ITEMS, start=1):
         doc.item(f"（{chr(0xFF10 + number)}）", text)
-    articles = law_articles()[:4]
+    # 第一条〜第四条, each by its first paragraph (an excerpt, 抄): the current act has
+    # 第三条の二〜四 in between and lists in 第二条, too long for one page's columns.
+    articles = [(a, "\n".join(t.splitlines()[:3])) for a, t in law_articles() if "の" not in a][:4]
     doc.two_columns("参考：経済安全保障推進法（抄）", [f"{a}　{t}" for a, t in articles])
     for heading, paragraphs in sections[3:5]:
         doc.heading(heading)

@@ -67,5 +67,9 @@ def test_a_question_is_embedded_once_and_tokenized_once(
     answer = assistant.ask(question)
     expected = "外為法第五十五条の八の報告はいつまでに出しますか?"
     assert embedder.queries == [expected]
-    assert [t for t in analysed if "報告はいつまで" in t] == [expected], analysed
+    asked = [t for t in analysed if "報告はいつまで" in t]
+    # The question once; its keyword text, with the documents' terms for its everyday words
+    # added (いつまで -> 以内, 遅滞なく), is another text and is read once more.
+    assert asked.count(expected) == 1, analysed
+    assert len(asked) <= 2 and all(t.startswith(expected) for t in asked), analysed
     assert answer.ranked[: len(answer.nearest)] == answer.nearest or answer.abstained

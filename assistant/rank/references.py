@@ -72,7 +72,16 @@ class ReferenceLinks:
     def _closest(
         self, ids: tuple[str, ...], parent: Hit, query: Query, context: RankContext
     ) -> list[str]:
-        allowed = self._allowed(dict.fromkeys(ids), query, context)
+        # Another paragraph of the same article (前項, 同条) is context the sources panel shows
+        # with the passage; only a provision of another article is brought in as a hit.
+        chunks = context.snapshot.chunks
+        other = [
+            c
+            for c in ids
+            if c in chunks
+            and (chunks[c].source, chunks[c].article) != (parent.chunk.source, parent.chunk.article)
+        ]
+        allowed = self._allowed(dict.fromkeys(other), query, context)
         if not allowed:
             return []
         scored = context.similarities(allowed, query.vector)
