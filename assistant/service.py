@@ -2,12 +2,12 @@
 methods only.
 
 It is a thin facade over the pipeline (``assistant.pipeline``): it builds a ``Query`` for each
-question, runs it, and serializes writes. The rules of each stage live in the stage.
+question and runs it; the index writer serializes the commits of concurrent writes. The rules
+of each stage live in the stage.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -30,7 +30,6 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.pipeline = Pipeline(settings, embedder)
-        self._write_lock = threading.Lock()
         self._warm = False  # set by warm_up: every indexed sentence has its vector
 
     @property
@@ -76,18 +75,16 @@ class Assistant:
         first questions about a document added in the chat are as fast as any. A cold one (the
         ``ingest`` command) leaves that to the next warm-up.
         """
-        with self._write_lock:
-            report = self.pipeline.writer.ingest(  # publishes to the reader
-                paths, prune=prune, visibility=visibility, owner=owner, watch=watch
-            )
-            if self._warm and (report.added or report.updated):
-                self._fill_sentences()
+        report = self.pipeline.writer.ingest(  # publishes to the reader
+            paths, prune=prune, visibility=visibility, owner=owner, watch=watch
+        )
+        if self._warm and (report.added or report.updated):
+            self._fill_sentences()
         return report
 
     def remove_document(self, source: str) -> bool:
         """Remove a document (by file name); False if it was not indexed."""
-        with self._write_lock:
-            return self.pipeline.writer.remove(source)
+        return self.pipeline.writer.remove(source)
 
     def documents(self, principal: Principal | None = None) -> list[ManifestEntry]:
         """The indexed documents ``principal`` may read (None: public ones), by file name."""

@@ -9,12 +9,19 @@ indexed is lost when a file fails or the process is killed.
 Chunks that a commit replaced are deleted only after ``publish`` (the retriever's refresh) has
 returned: a question asked during a re-ingest is answered from the old snapshot, whose chunks
 are all still there, or from the new one, never from a half-deleted mix.
+
+Several ingests may run at once (uploads in a serving process): only committing, publishing
+and removing orphans are serialized, so an upload embedding a large file for minutes never
+holds up another upload or a delete. The chunks of files prepared but not yet committed are
+claimed, and orphan removal spares them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -101,6 +108,16 @@ class IngestWatch:
     progress: Callable[[int, int], None] = _ignore
 
 
+@dataclass
+class _Run:
+    """One ingest call's choices, and the chunk ids it has claimed (several may run at once)."""
+
+    visibility: Visibility | None = None
+    owner: str = ""
+    watch: IngestWatch = field(default_factory=IngestWatch)
+    claimed: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class _Pending:
     """A file read and chunked, waiting for its new chunks to be embedded and committed."""
@@ -162,9 +179,9 @@ class IndexWriter:
         self._catalog = catalog
         self._fingerprint = pipeline_fingerprint(settings, embedder)
         self._publish = publish or (lambda: None)
-        self._visibility: Visibility | None = None
-        self._owner = ""
-        self._watch = IngestWatch()
+        self._commit_lock = threading.Lock()
+        self._claims_lock = threading.Lock()
+        self._claims: Counter[str] = Counter()  # chunk ids of runs that have not committed yet
 
     def ingest(
         self,
@@ -180,17 +197,32 @@ class IndexWriter:
         ``visibility`` (an upload's, chosen by its uploader) overrides the catalog's for every
         file given; ``owner`` names the uploader, whom the rights on replace and delete read.
         """
-        self._visibility, self._owner = visibility, owner
-        self._watch = watch or IngestWatch()
+        run = _Run(visibility, owner, watch or IngestWatch())
         try:
-            return self._ingest(paths, prune)
+            return self._ingest(paths, prune, run)
         except IngestCancelledError:
-            self._link_versions()
-            self._publish()
-            self._remove_orphans()  # what the cancelled file had written so far
+            self._release(run)
+            with self._commit_lock:
+                self._link_versions()
+                self._publish()
+                self._remove_orphans()  # what the cancelled file had written so far
             raise
+        finally:
+            self._release(run)
 
-    def _ingest(self, paths: Sequence[Path], prune: bool) -> IngestReport:
+    def _claim(self, run: _Run, chunks: Sequence[Chunk]) -> None:
+        ids = [c.chunk_id for c in chunks]
+        with self._claims_lock:
+            self._claims.update(ids)
+        run.claimed.extend(ids)
+
+    def _release(self, run: _Run) -> None:
+        with self._claims_lock:
+            self._claims.subtract(run.claimed)
+            self._claims = +self._claims  # drop ids no run claims any more
+        run.claimed.clear()
+
+    def _ingest(self, paths: Sequence[Path], prune: bool, run: _Run) -> IngestReport:
         report = IngestReport()
         files, directories, problems = expand_paths(paths)
         report.failed.extend(problems)
@@ -198,7 +230,7 @@ class IndexWriter:
         batch = _Batch(stored=self._store.stored_chunk_ids())
         for path in files:
             try:
-                pending = self._prepare(path, manifest, report)
+                pending = self._prepare(path, manifest, report, run)
             except IngestCancelledError:
                 raise
             except AssistantError as exc:
@@ -209,20 +241,22 @@ class IndexWriter:
                 report.failed.append((str(path), f"{path.name}: unexpected error: {exc}"))
                 continue
             if pending:
+                self._claim(run, pending.chunks)
                 batch.files.append(pending)
                 if batch.new_chunk_count() >= EMBED_GROUP:
-                    self._flush(batch, manifest, report)
-        self._flush(batch, manifest, report)
-        if prune:
-            self._prune(directories, manifest, report)
-        self._link_versions()
-        self._publish()
-        # Replaced chunks of changed and removed files, and leftovers of a killed run.
-        self._remove_orphans()
+                    self._flush(batch, manifest, report, run)
+        self._flush(batch, manifest, report, run)
+        with self._commit_lock:
+            if prune:
+                self._prune(directories, manifest, report)
+            self._link_versions()
+            self._publish()
+            # Replaced chunks of changed and removed files, and leftovers of a killed run.
+            self._remove_orphans()
         return report
 
     def _prepare(
-        self, path: Path, manifest: dict[str, ManifestEntry], report: IngestReport
+        self, path: Path, manifest: dict[str, ManifestEntry], report: IngestReport, run: _Run
     ) -> _Pending | None:
         """Read and chunk one file, or None when it is unchanged since its last commit."""
         name = path.name
@@ -233,8 +267,8 @@ class IndexWriter:
                 f"{name}: a different file with this name is already indexed from {old.path}; "
                 "rename one of them"
             )
-        tag = self._visibility_of(name)
-        owner = self._owner or (old.owner if old else "")
+        tag = self._visibility_of(name, run)
+        owner = run.owner or (old.owner if old else "")
         current = (
             old
             and old.pipeline == self._fingerprint
@@ -270,15 +304,15 @@ class IndexWriter:
         )
         return _Pending(entry, chunks, replaces=old is not None)
 
-    def _visibility_of(self, name: str) -> str:
+    def _visibility_of(self, name: str, run: _Run) -> str:
         """The tag of a file: the upload's choice, else its catalog entry's, else public."""
-        if self._visibility is not None:
-            return self._visibility.tag
+        if run.visibility is not None:
+            return run.visibility.tag
         listed = self._catalog.get(name)
         return listed.visibility if listed and listed.visibility else PUBLIC_TAG
 
     def _flush(
-        self, batch: _Batch, manifest: dict[str, ManifestEntry], report: IngestReport
+        self, batch: _Batch, manifest: dict[str, ManifestEntry], report: IngestReport, run: _Run
     ) -> None:
         """Embed the batch's new chunks in one call, write them, then commit file by file.
 
@@ -287,7 +321,7 @@ class IndexWriter:
         """
         new = batch.new_chunks()
         for start in range(0, len(new), EMBED_SLICE):
-            if self._watch.cancelled():
+            if run.watch.cancelled():
                 raise IngestCancelledError("the upload was cancelled; nothing was indexed")
             part = new[start : start + EMBED_SLICE]
             vectors = self._embedder.embed_passages([c.search_text for c in part])
@@ -295,24 +329,26 @@ class IndexWriter:
             self._store.add_chunks(part, vectors)
             batch.stored.update(c.chunk_id for c in part)
             report.chunks_embedded += len(part)
-            self._watch.progress(start + len(part), len(new))
-        for pending in batch.files:
-            self._store.commit(pending.entry)
-            manifest[pending.entry.source] = pending.entry
-            (report.updated if pending.replaces else report.added).append(pending.entry.source)
-            log.info("indexed %s: %d chunks", pending.entry.source, len(pending.chunks))
+            run.watch.progress(start + len(part), len(new))
+        with self._commit_lock:
+            for pending in batch.files:
+                self._store.commit(pending.entry)
+                manifest[pending.entry.source] = pending.entry
+                (report.updated if pending.replaces else report.added).append(pending.entry.source)
+                log.info("indexed %s: %d chunks", pending.entry.source, len(pending.chunks))
         batch.files.clear()
 
     def remove(self, source: str) -> bool:
         """Remove one document (by file name) from the index; False if it was not indexed."""
-        entry = self._store.manifest().get(source)
-        if entry is None:
-            return False
-        self._store.uncommit(source)
-        self._link_versions()  # an older edition it superseded is current again
-        self._publish()
-        self._store.delete_chunks(entry.chunk_ids)
-        return True
+        with self._commit_lock:
+            entry = self._store.manifest().get(source)
+            if entry is None:
+                return False
+            self._store.uncommit(source)
+            self._link_versions()  # an older edition it superseded is current again
+            self._publish()
+            self._store.delete_chunks(entry.chunk_ids)
+            return True
 
     def _prune(
         self, directories: list[Path], manifest: dict[str, ManifestEntry], report: IngestReport
@@ -326,8 +362,11 @@ class IndexWriter:
                 report.removed.append(name)
 
     def _remove_orphans(self) -> None:
-        """Delete chunks no manifest record points to (left by a killed or failed ingest)."""
+        """Delete chunks no manifest record points to (left by a killed or failed ingest), but
+        not those of a file another ingest is still embedding."""
         live = {cid for e in self._store.manifest().values() for cid in e.chunk_ids}
+        with self._claims_lock:
+            live.update(self._claims)
         orphans = sorted(self._store.stored_chunk_ids() - live)
         if orphans:
             log.info("removing %d orphaned chunks", len(orphans))

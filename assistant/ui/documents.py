@@ -5,12 +5,19 @@ browser session) and ingested at once, so they are searchable as soon as the pag
 bad file must change nothing: it is parsed before it is copied, a file it would replace is kept
 until the new one is indexed, and a name already indexed from elsewhere (the corpus) is refused
 rather than shadowing the original.
+
+Uploads and deletes of different documents run side by side (an upload embedding a large
+file for minutes holds up nobody); two of the same name at once would overwrite each other's
+file, so the second is refused until the first is over.
 """
 
 from __future__ import annotations
 
 import html
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +44,7 @@ if TYPE_CHECKING:
 UPLOADS_DIR = "uploads"
 UNCHANGED = "登録済みの文書には影響ありません。"
 CANCELLED = "cancelled"
+BUSY = "「{name}」は別の操作で登録・削除の処理中です。終わってからもう一度お試しください。"
 VISIBILITY_LABELS = {"public": "公開", "staff": "職員のみ"}
 
 
@@ -74,6 +82,21 @@ class DocumentLibrary:
         self._assistant = assistant
         self._audit = audit
         self.upload_dir = upload_dir or assistant.settings.data_dir / UPLOADS_DIR
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+
+    @contextmanager
+    def _claimed(self, name: str) -> Iterator[bool]:
+        """Claim ``name`` for one upload or delete; yields False if another one holds it."""
+        with self._busy_lock:
+            free = name not in self._busy
+            self._busy.add(name)
+        try:
+            yield free
+        finally:
+            if free:
+                with self._busy_lock:
+                    self._busy.discard(name)
 
     def add(
         self,
@@ -84,6 +107,20 @@ class DocumentLibrary:
     ) -> Outcome:
         """Index one uploaded file; on any failure (or a cancel through ``watch``) the index
         and the uploads stay as they were."""
+        with self._claimed(path.name) as free:
+            if not free:
+                kind = EventKind.REPLACE if self._any_entry(path.name) else EventKind.UPLOAD
+                outcome = Outcome(False, BUSY.format(name=path.name))
+                return self._audited(principal, kind, path.name, outcome)
+            return self._add(path, principal, visibility, watch)
+
+    def _add(
+        self,
+        path: Path,
+        principal: Principal,
+        visibility: Visibility,
+        watch: IngestWatch | None,
+    ) -> Outcome:
         name = path.name
         existing = self._any_entry(name)
         kind = EventKind.REPLACE if existing else EventKind.UPLOAD
@@ -189,10 +226,17 @@ class DocumentLibrary:
         A document the principal may not read gets the same answer as one that does not
         exist, so a delete request cannot probe for hidden documents.
         """
+        with self._claimed(source) as free:
+            return self._remove(source, principal, busy=not free)
+
+    def _remove(self, source: str, principal: Principal, busy: bool) -> Outcome:
         entry = self._any_entry(source)
         visible = entry is not None and can_see(principal, parse_visibility(entry.visibility))
         if entry is None or not visible:
             outcome = Outcome(False, f"「{source}」は登録されていません。")
+            return self._audited(principal, EventKind.DELETE, source, outcome)
+        if busy:
+            outcome = Outcome(False, BUSY.format(name=source))
             return self._audited(principal, EventKind.DELETE, source, outcome)
         catalogued = self._assistant.catalog.get(source) is not None
         if not can_delete(principal, entry.owner or None, catalogued):

@@ -199,6 +199,42 @@ def test_a_cancelled_upload_leaves_no_chunks_and_no_file(
     assert library._assistant.pipeline.store.stored_chunk_ids() == stored_before
 
 
+def test_an_upload_or_delete_of_a_name_being_uploaded_waits_its_turn(
+    library: DocumentLibrary, tmp_path: Path
+) -> None:
+    """Uploads no longer queue behind one another, so two of one name at once would overwrite
+    each other's file in the uploads folder: the second is refused with a message instead."""
+    import threading
+
+    from assistant.index.writer import IngestWatch
+
+    inside, go = threading.Event(), threading.Event()
+
+    def held() -> bool:
+        inside.set()
+        assert go.wait(30)
+        return False
+
+    first = _file(tmp_path / "a", "rules.txt", RULES)
+    outcomes: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: outcomes.append(library.add(first, ADMIN, watch=IngestWatch(held)))
+    )
+    worker.start()
+    try:
+        assert inside.wait(30)
+        second = library.add(_file(tmp_path / "b", "rules.txt", RULES + "追記。\n"), ADMIN)
+        deleted = library.remove("rules.txt", ADMIN)
+    finally:
+        go.set()
+        worker.join(30)
+    assert not second.ok and "処理中" in second.message
+    assert not deleted.ok
+    assert outcomes and outcomes[0].ok
+    assert (library.upload_dir / "rules.txt").read_text(encoding="utf-8") == RULES
+    assert library.remove("rules.txt", ADMIN).ok
+
+
 def test_the_documents_page_is_current_on_every_load(
     shared_fake_assistant: Any, tmp_path: Path
 ) -> None:
