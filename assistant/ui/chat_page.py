@@ -106,8 +106,8 @@ def _on_like(services: Services) -> Any:
     def on_like(
         session: ChatSession, mode: str, data: gr.LikeData, request: gr.Request
     ) -> tuple[Any, ...]:
-        services.gate.require(request)
-        turn = services.feedback.rate(session, data.value, data.liked, mode)
+        principal = services.gate.require(request)
+        turn = services.feedback.rate(session, data.value, data.liked, mode, principal.name)
         if turn is None:
             return session, gr.skip(), gr.skip(), gr.skip()
         verdict = "役に立った" if data.liked is True else "役に立たなかった"

@@ -18,10 +18,10 @@ class FeedbackRecorder:
         self.store = store
 
     def rate(
-        self, session: ChatSession, message: object, liked: object, mode: str
+        self, session: ChatSession, message: object, liked: object, mode: str, user: str = ""
     ) -> TurnRecord | None:
-        """Store a rating for the answer ``message`` (a chat message's content) names by its
-        id; None if it names no answer of this session.
+        """Store ``user``'s rating for the answer ``message`` (a chat message's content) names
+        by its id, with that id; None if it names no answer of this session.
 
         Never by position: a page and the server can disagree on what sits at index n (a
         cleared chat, a failed question), and the rating would go to another answer.
@@ -32,7 +32,9 @@ class FeedbackRecorder:
             return None
         rating: Rating = "like" if liked else "dislike"
         if turn.feedback_id is None:
-            turn.feedback_id = self.store.record(turn.answer, rating, mode=mode)
+            turn.feedback_id = self.store.record(
+                turn.answer, rating, mode=mode, answer_id=turn.answer_id, user=user
+            )
         else:
             self.store.update(turn.feedback_id, rating=rating)
         return turn

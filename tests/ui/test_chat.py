@@ -99,6 +99,7 @@ def test_feedback_goes_to_the_answer_its_message_names_not_to_a_position(
     """Issue #17: Q1, a whitespace message that cleared the page, Q2, dislike -> Q1 was rated."""
     from assistant.feedback import FeedbackStore
     from assistant.ui.feedback import FeedbackRecorder
+    from tests.restricted import FIRM
 
     recorder = FeedbackRecorder(FeedbackStore(tmp_path / "feedback.sqlite3"))
     handler = ChatHandler(shared_fake_assistant)
@@ -109,10 +110,11 @@ def test_feedback_goes_to_the_answer_its_message_names_not_to_a_position(
     # server): the rating must follow the id inside the message, not the index.
     second = list(handler.respond("施設委託管理者は何を提出しますか？", [], session))
     page_message = second[-1].messages[1]["content"]
-    turn = recorder.rate(session, page_message, False, "相談")
+    turn = recorder.rate(session, page_message, False, "相談", FIRM.name)
     assert turn is session.turns[1]
     [stored] = recorder.store.records("dislike")
     assert stored.question == "施設委託管理者は何を提出しますか？"
+    assert (stored.answer_id, stored.user) == (turn.answer_id, FIRM.name)
     assert recorder.rate(session, "a message without an answer id", False, "相談") is None
 
 
