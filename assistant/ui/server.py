@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _START_TIMEOUT_S = 60.0
+_STOP_TIMEOUT_S = 60.0
 
 
 def build_server(assistant: Assistant, services: Services) -> Any:
@@ -62,12 +63,30 @@ class RunningServer:
     server: Any
     thread: threading.Thread
     services: Services
+    warm_up: threading.Thread | None = None
 
     def close(self) -> None:
-        """Stop serving and remove the drafts written meanwhile."""
+        """Stop serving, wait for the glossary's warm-up, and remove the drafts written
+        meanwhile.
+
+        Nothing of the server may still run when the interpreter exits: a daemon thread
+        inside the model's native code then aborts the whole process (exit code 134,
+        "terminate called without an active exception").
+        """
         self.server.should_exit = True
-        self.thread.join(timeout=30)
+        self.thread.join(timeout=_STOP_TIMEOUT_S)
+        if self.thread.is_alive():
+            log.warning("the server did not stop within %.0f s", _STOP_TIMEOUT_S)
+        _finish(self.warm_up)
         self.services.drafts.close()
+
+
+def _finish(warm_up: threading.Thread | None) -> None:
+    """Wait for the glossary's warm-up (a few seconds once the sentence vectors are stored)."""
+    if warm_up is not None:
+        warm_up.join(timeout=_STOP_TIMEOUT_S)
+        if warm_up.is_alive():
+            log.warning("the glossary warm-up did not finish within %.0f s", _STOP_TIMEOUT_S)
 
 
 def launch(
@@ -80,12 +99,13 @@ def launch(
     removed = services.library.remove_orphans()
     if removed:
         log.warning("removed %d upload(s) no document comes from: %s", len(removed), removed)
-    services.warm_up()
+    warm_up = services.warm_up()
     app = build_server(assistant, services)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if block:
         server.run()
+        _finish(warm_up)
         services.drafts.close()
         return None
     thread = threading.Thread(target=server.run, name="assistant-server", daemon=True)
@@ -95,4 +115,4 @@ def launch(
         time.sleep(0.05)
     if not server.started:
         raise RuntimeError(f"the server did not start on {host}:{port}")
-    return RunningServer(server, thread, services)
+    return RunningServer(server, thread, services, warm_up)

@@ -55,3 +55,29 @@ def test_serve_binds_to_localhost_7860_unless_told_otherwise(
     assert runner.invoke(cli.main, ["serve"]).exit_code == 0
     assert runner.invoke(cli.main, ["serve", "--host", "0.0.0.0", "--port", "8080"]).exit_code == 0
     assert calls == [("127.0.0.1", 7860), ("0.0.0.0", 8080)]
+
+
+def test_closing_the_server_waits_for_the_glossary_warm_up(
+    fake_assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm-up thread still inside the model when the interpreter exits aborts the process
+    (exit code 134, "terminate called without an active exception", seen after the browser
+    tests): closing the server waits for it."""
+    import threading
+    import time
+
+    from assistant import glossary
+
+    looked_up: list[str] = []
+
+    def slow_look_up(_assistant: Any, term: glossary.Term) -> glossary.GlossaryEntry:
+        time.sleep(0.2)
+        looked_up.append(term.name)
+        return glossary.GlossaryEntry(term.name, term.aliases)
+
+    monkeypatch.setattr(glossary, "look_up", slow_look_up)
+    server = ui_server.launch(fake_assistant, "127.0.0.1", free_port(), block=False)
+    assert server is not None
+    server.close()
+    assert not [t for t in threading.enumerate() if t.name == "glossary-warm-up"]
+    assert len(looked_up) == len(glossary.TERMS)
