@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.errors import ConfigError
+from assistant.access.visibility import parse_visibility
+from assistant.errors import ConfigError, VisibilityError
 from assistant.japanese import normalize
 from assistant.types import DocumentKind
 
@@ -39,6 +40,7 @@ class CatalogEntry:
     implements: str = ""  # the law (file) whose "法第N条" this order or ordinance carries out
     revision: str = ""  # e-Gov's law_revision_id of the text shipped (which amendments it has)
     effective: str = ""  # the date that revision takes effect (enforcement_date), YYYY-MM-DD
+    visibility: str = ""  # public (default), staff or group:NAME (assistant.access.visibility)
 
     @property
     def name(self) -> str:
@@ -95,7 +97,15 @@ def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:
                 raise ValueError(f"{key} must be a list")
             lists[key] = tuple(str(v) for v in value)
         fields = {k: str(v or "") for k, v in raw.items() if k not in ("kind", *lists)}
-        return CatalogEntry(kind=kind, **lists, **fields)  # type: ignore[arg-type]
+        visibility = parse_visibility(fields.pop("visibility", ""), f"{where}: {raw.get('file')}")
+        return CatalogEntry(
+            kind=kind,
+            visibility=visibility.tag,
+            **lists,  # type: ignore[arg-type]
+            **fields,  # type: ignore[arg-type]
+        )
+    except VisibilityError as exc:
+        raise ConfigError(str(exc)) from exc
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: bad catalog entry {raw.get('file')!r}: {exc}") from exc
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import wraps
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from assistant.access.audit import AUDIT_FILE, AuditLog
+from assistant.access.audit_events import question_event
 from assistant.access.audit_export import ExportFormat, export_records
 from assistant.access.passwords import Passwords
 from assistant.access.principal import Principal, Role
@@ -163,12 +165,19 @@ def ask(
 ) -> None:
     """Answer QUESTION from the indexed documents, with citations."""
     history = read_history(history_source) if history_source else []
-    assistant = open_assistant()
+    settings = load_settings()
+    principal = acting_principal(settings)
+    assistant = open_assistant(settings)
     # The reranker reads every candidate's sentence vectors: stored by the first warm-up after
     # an ingest (about a minute for the shipped corpus), read back in a second after that.
     assistant.warm_up()
     search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
-    answer = assistant.ask(question, k=k, search_filter=search_filter, history=history)
+    started = time.perf_counter()
+    answer = assistant.ask(
+        question, k=k, search_filter=search_filter, principal=principal, history=history
+    )
+    latency_ms = round((time.perf_counter() - started) * 1000)
+    audit_log(settings).record(question_event(answer, principal.name, "cli", latency_ms))
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=2))
     else:
@@ -208,7 +217,7 @@ def chat(kinds: tuple[str, ...], sources: tuple[str, ...]) -> None:
 @fail_cleanly
 def serve(host: str | None, port: int | None) -> None:
     """Open the chat in a browser-facing server."""
-    from assistant.ui.app import launch
+    from assistant.ui.server import launch
 
     settings = load_settings()
     assistant = open_assistant(settings)

@@ -101,6 +101,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
+    # Events the server runs at once per listener (chosen from evals/benchmarks/load.py).
+    queue_concurrency: int = Field(8, ge=1, le=256)
 
     # Access (assistant.access): how long a UI sign-in lasts, the shortest password accepted,
     # and how many days audit records are kept before `assistant audit purge` may delete them

@@ -24,12 +24,25 @@ class IngestError(AssistantError):
     """One input file cannot be read, parsed or indexed; the rest of a batch still goes on."""
 
 
+class IngestCancelledError(IngestError):
+    """The user cancelled an ingest (an upload) before its file was committed."""
+
+
 class IndexStoreError(AssistantError):
     """The index (Chroma or the keyword index) is missing, unreachable or inconsistent."""
 
 
 class QuestionError(AssistantError):
-    """The question itself is unusable: empty, or far longer than any real question."""
+    """The question itself is unusable: empty, or far longer than any real question.
+
+    ``length`` and ``limit`` are set for an over-long question so that the UI can say the
+    same thing in the user's language instead of showing this English message.
+    """
+
+    def __init__(self, message: str, *, length: int = 0, limit: int = 0) -> None:
+        super().__init__(message)
+        self.length = length
+        self.limit = limit
 
 
 class AccessError(AssistantError):

@@ -2,7 +2,9 @@
 
 A dislike is the cheapest evaluation data there is: a real question the assistant got wrong.
 Each rating is stored with everything needed to review it later (question, searched query,
-answer text, cited passages) because the index may have changed by the time someone looks.
+answer text, cited passages) because the index may have changed by the time someone looks,
+and with the answer's id and the user who rated it, so a rating leads to its question in the
+audit log (the same id) and never to another answer.
 ``export_cases`` writes disliked answers in the evaluation suite's JSON Lines format, with gold
 passages taken from what was cited and a ``review`` field, so a reviewer corrects them instead of
 writing cases from scratch.
@@ -41,9 +43,16 @@ CREATE TABLE IF NOT EXISTS feedback (
     searched_query TEXT NOT NULL,
     answer TEXT NOT NULL,
     abstained INTEGER NOT NULL,
-    sources TEXT NOT NULL
+    sources TEXT NOT NULL,
+    answer_id TEXT NOT NULL DEFAULT '',
+    user TEXT NOT NULL DEFAULT ''
 )
 """
+# Columns added after the first release: a database written before gets them on opening.
+_ADDED_COLUMNS = {
+    "answer_id": "ALTER TABLE feedback ADD COLUMN answer_id TEXT NOT NULL DEFAULT ''",
+    "user": "ALTER TABLE feedback ADD COLUMN user TEXT NOT NULL DEFAULT ''",
+}
 
 
 class FeedbackError(AssistantError):
@@ -65,6 +74,8 @@ class FeedbackRecord:
     answer: str
     abstained: bool
     sources: tuple[dict[str, Any], ...]
+    answer_id: str = ""
+    user: str = ""
 
 
 def _now() -> str:
@@ -99,6 +110,10 @@ class FeedbackStore:
             make_private(path)  # ratings hold users' questions and comments: owner-only (0600)
             with self._connect() as db:
                 db.execute(_SCHEMA)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+                for name, statement in _ADDED_COLUMNS.items():
+                    if name not in columns:
+                        db.execute(statement)
         except (OSError, sqlite3.Error) as exc:
             raise FeedbackError(f"cannot open the feedback database {path}: {exc}") from exc
 
@@ -111,16 +126,27 @@ class FeedbackStore:
         finally:
             db.close()
 
-    def record(self, answer: Answer, rating: Rating, comment: str = "", mode: str = "") -> int:
-        """Store a rating of an answer and return its id."""
+    def record(
+        self,
+        answer: Answer,
+        rating: Rating,
+        comment: str = "",
+        mode: str = "",
+        *,
+        answer_id: str = "",
+        user: str = "",
+    ) -> int:
+        """Store ``user``'s rating of an answer (``answer_id``: its id in the chat and the
+        audit log) and return the record's id."""
         now = _now()
         sources = json.dumps(answer_sources(answer), ensure_ascii=False)
         row = (now, now, rating, comment.strip(), mode, answer.question, answer.searched_query)
         with self._lock, self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO feedback (created_at, updated_at, rating, comment, mode, question, "
-                "searched_query, answer, abstained, sources) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (*row, answer.text, int(answer.abstained), sources),
+                "searched_query, answer, abstained, sources, answer_id, user) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*row, answer.text, int(answer.abstained), sources, answer_id, user),
             )
             return int(cursor.lastrowid or 0)
 
@@ -189,6 +215,7 @@ def evaluation_case(record: FeedbackRecord) -> dict[str, Any]:
         "review": {
             "comment": record.comment,
             "answer": record.answer,
+            "answer_id": record.answer_id,
             "searched_query": record.searched_query,
             "abstained": record.abstained,
             "disliked_at": record.updated_at,

@@ -2,20 +2,23 @@
 methods only.
 
 It is a thin facade over the pipeline (``assistant.pipeline``): it builds a ``Query`` for each
-question, runs it, and serializes writes. The rules of each stage live in the stage.
+question and runs it; the index writer serializes the commits of concurrent writes. The rules
+of each stage live in the stage.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from assistant.access.principal import Principal
+from assistant.access.visibility import Visibility, VisibilityScope, public_scope, visibility_scope
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
-from assistant.index.writer import IngestReport
+from assistant.index.writer import IngestReport, IngestWatch
 from assistant.pipeline import Pipeline
 from assistant.query import Conversation, check_question
 from assistant.types import Answer, Chunk, Hit, ManifestEntry, Query, SearchFilter
@@ -27,7 +30,6 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.pipeline = Pipeline(settings, embedder)
-        self._write_lock = threading.Lock()
         self._warm = False  # set by warm_up: every indexed sentence has its vector
 
     @property
@@ -58,31 +60,44 @@ class Assistant:
         if self.pipeline.uses_sentence_vectors:
             self.pipeline.scorer.fill(list(self.pipeline.reader.snapshot.chunks.values()))
 
-    def ingest(self, paths: Sequence[Path], *, prune: bool = True) -> IngestReport:
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        prune: bool = True,
+        visibility: Visibility | None = None,
+        owner: str = "",
+        watch: IngestWatch | None = None,
+    ) -> IngestReport:
         """Index files and folders, then make the result searchable at once.
 
         In a warm process (serving) the new passages' sentences are embedded here too, so the
         first questions about a document added in the chat are as fast as any. A cold one (the
         ``ingest`` command) leaves that to the next warm-up.
         """
-        with self._write_lock:
-            report = self.pipeline.writer.ingest(paths, prune=prune)  # publishes to the reader
-            if self._warm and (report.added or report.updated):
-                self._fill_sentences()
+        report = self.pipeline.writer.ingest(  # publishes to the reader
+            paths, prune=prune, visibility=visibility, owner=owner, watch=watch
+        )
+        if self._warm and (report.added or report.updated):
+            self._fill_sentences()
         return report
 
     def remove_document(self, source: str) -> bool:
         """Remove a document (by file name); False if it was not indexed."""
-        with self._write_lock:
-            return self.pipeline.writer.remove(source)
+        return self.pipeline.writer.remove(source)
 
-    def documents(self) -> list[ManifestEntry]:
-        """Every indexed document, by file name."""
+    def documents(self, principal: Principal | None = None) -> list[ManifestEntry]:
+        """The indexed documents ``principal`` may read (None: public ones), by file name."""
+        return self.pipeline.reader.snapshot.documents(scope_of(principal))
+
+    def all_documents(self) -> list[ManifestEntry]:
+        """Every indexed document, whoever may read it: for rights checks, never for display."""
         return sorted(self.pipeline.reader.snapshot.manifest.values(), key=lambda e: e.source)
 
-    def document_chunks(self, chunk: Chunk) -> list[Chunk]:
-        """The committed chunks of ``chunk``'s document, in reading order (for context views)."""
-        return self.pipeline.reader.snapshot.section_of(chunk)
+    def document_chunks(self, chunk: Chunk, principal: Principal | None = None) -> list[Chunk]:
+        """The committed chunks of ``chunk``'s document that ``principal`` may read, in
+        reading order (for context views)."""
+        return self.pipeline.reader.snapshot.section_of(chunk, scope_of(principal))
 
     def check_question(self, question: str) -> str:
         """Return the stripped question or raise QuestionError saying what is wrong with it."""
@@ -96,13 +111,19 @@ class Assistant:
         searched_query: str | None = None,
         mode: str = "hybrid",
         context: str = "",
+        principal: Principal | None = None,
     ) -> Query:
-        """The analysed question (validated, normalized, embedded and tokenized once)."""
+        """The analysed question (validated, normalized, embedded and tokenized once).
+
+        The filter's visibility scope is always set here from ``principal`` (None: public
+        documents only), whatever the caller's filter said, so no caller can widen it.
+        """
+        scoped = replace(search_filter or SearchFilter(), scope=scope_of(principal))
         query = self.pipeline.queries.build(
             question,
             searched_query,
             k=k or self.settings.top_k,
-            search_filter=search_filter,
+            search_filter=scoped,
             mode=mode,
             context=context,
         )
@@ -118,9 +139,10 @@ class Assistant:
         k: int | None = None,
         search_filter: SearchFilter | None = None,
         mode: str = "hybrid",
+        principal: Principal | None = None,
     ) -> list[Hit]:
         """Ranked passages for a question (no answer)."""
-        query = self.query(question, k, search_filter, mode=mode)
+        query = self.query(question, k, search_filter, mode=mode, principal=principal)
         with self.pipeline.reader.reading():
             return self.pipeline.search(query)[: query.k]
 
@@ -134,6 +156,7 @@ class Assistant:
         history: Sequence[str] = (),
         mode: str = "hybrid",
         depth: int | None = None,
+        principal: Principal | None = None,
     ) -> Answer:
         """Answer a question from the indexed documents, or abstain and show what was found.
 
@@ -150,5 +173,12 @@ class Assistant:
             if searched_query is None:
                 searched = conversation.searched(question)
                 searched_query = searched if searched != question.strip() else None
-        query = self.query(question, k, search_filter, searched_query, mode, context)
+        query = self.query(
+            question, k, search_filter, searched_query, mode, context=context, principal=principal
+        )
         return self.pipeline.run(query, depth)
+
+
+def scope_of(principal: Principal | None) -> VisibilityScope:
+    """What ``principal`` may read; public documents only when nobody is named."""
+    return public_scope() if principal is None else visibility_scope(principal)

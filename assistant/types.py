@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.access.visibility import PUBLIC_TAG, VisibilityScope, public_scope
+
 
 class DocumentKind(StrEnum):
     """What kind of document a source is; users filter on it and citations show it."""
@@ -84,6 +86,10 @@ class Chunk:
         """The provision as lawyers cite it: 第四十五条第三項第二号 (empty outside articles)."""
         return f"{self.article}{self.paragraph}{self.item}" if self.article else ""
 
+    # Who may read it (``assistant.access.visibility``): ``public``, ``staff`` or
+    # ``group:NAME``; "" for a chunk stored before visibility existed (shown to admins only).
+    visibility: str = PUBLIC_TAG
+
     @property
     def location(self) -> str:
         """Human-readable place in the document: article, else page, else heading."""
@@ -105,11 +111,17 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchFilter:
-    """Restricts retrieval to some document kinds and/or some source files (empty = all)."""
+    """Restricts retrieval to some document kinds and/or some source files (empty = all), and
+    always to the visibility tags of the user asking.
+
+    ``scope`` defaults to public documents only: a caller that forgets to say who is asking
+    sees less, never more. ``Assistant`` sets it from the signed-in principal.
+    """
 
     kinds: tuple[DocumentKind, ...] = ()
     sources: tuple[str, ...] = ()
     include_superseded: bool = False
+    scope: VisibilityScope = field(default_factory=public_scope)
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,8 @@ class ManifestEntry:
     superseded_by: str = ""
     path: str = ""
     pipeline: str = ""
+    visibility: str = PUBLIC_TAG  # the tag every chunk of the file carries
+    owner: str = ""  # the user who uploaded it; "" for files ingested from the command line
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,20 @@ def test_shipped_law_entries_match_their_files_front_matter() -> None:
             law.effective,
         ), entry.file
         assert entry.source_url == law.source_url
+
+
+def test_visibility_is_read_from_the_catalog_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "catalog.yaml").write_text(
+        "documents:\n"
+        "  - {file: a.md, title: A, kind: law}\n"
+        "  - {file: b.md, title: B, kind: guidance, visibility: staff}\n"
+        "  - {file: c.md, title: C, kind: guidance, visibility: 'group:council'}\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(tmp_path)
+    assert [e.visibility for e in catalog.entries] == ["public", "staff", "group:council"]
+    (tmp_path / "catalog.yaml").write_text(
+        "documents:\n  - {file: d.md, title: D, kind: law, visibility: secret}\n", "utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"d\.md.*unknown visibility 'secret'"):
+        load_catalog(tmp_path)

@@ -15,6 +15,7 @@ from tests.conftest import CORPUS
 @pytest.fixture()
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))  # ask writes the audit log
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
     monkeypatch.setattr(
         cli,

@@ -62,6 +62,36 @@ def test_a_rating_is_stored_with_question_answer_and_sources(store: FeedbackStor
     assert record.sources[0]["location"] == "第二十九条"
 
 
+def test_a_rating_records_the_answer_id_and_the_user(store: FeedbackStore) -> None:
+    """The answer's id (the one the chat message and the audit record carry) and the user who
+    rated it, so a rating leads to its question in the audit log and to nobody else's."""
+    store.record(ANSWER, "dislike", mode="相談", answer_id="ans-42", user="tanaka")
+    [record] = store.records()
+    assert (record.answer_id, record.user) == ("ans-42", "tanaka")
+    assert evaluation_case(record)["review"]["answer_id"] == "ans-42"
+
+
+def test_a_database_from_before_answer_ids_gains_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / FEEDBACK_FILE
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL,"
+            " updated_at TEXT NOT NULL, rating TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',"
+            " mode TEXT NOT NULL DEFAULT '', question TEXT NOT NULL, searched_query TEXT NOT NULL,"
+            " answer TEXT NOT NULL, abstained INTEGER NOT NULL, sources TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO feedback (created_at, updated_at, rating, question, searched_query,"
+            " answer, abstained, sources) VALUES ('t', 't', 'like', 'q', 'q', 'a', 0, '[]')"
+        )
+    db.close()
+    store = FeedbackStore(path)
+    store.record(ANSWER, "like", answer_id="ans-1", user="sato")
+    old, new = store.records()
+    assert (old.answer_id, old.user) == ("", "")
+    assert (new.answer_id, new.user) == ("ans-1", "sato")
+
+
 def test_records_survive_a_new_store_on_the_same_file(store: FeedbackStore) -> None:
     store.record(ANSWER, "like")
     assert [r.rating for r in FeedbackStore(store.path).records()] == ["like"]

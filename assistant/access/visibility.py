@@ -105,6 +105,10 @@ class VisibilityScope:
         """
         return self.everything or (tag is not None and tag in self.tags)
 
+    def store_filter(self) -> tuple[str, ...] | None:
+        """The tags a vector store filters on, or None for no filter (an admin's scope)."""
+        return None if self.everything else self.tags
+
 
 def visibility_scope(principal: Principal) -> VisibilityScope:
     """The tags ``principal`` may read, in the same terms as ``can_see``."""
@@ -114,3 +118,8 @@ def visibility_scope(principal: Principal) -> VisibilityScope:
     if principal.role is Role.STAFF:
         tags.add(STAFF_TAG)
     return VisibilityScope(everything=False, tags=tuple(sorted(tags)))
+
+
+def public_scope() -> VisibilityScope:
+    """The scope of someone whose identity is not known: public documents only."""
+    return VisibilityScope(everything=False, tags=(PUBLIC_TAG,))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,11 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._dtype = resolve_dtype(dtype)
         self._model: object | None = None
+        # Loading sets torch's process-wide default dtype for a moment: a second thread that
+        # loads (or builds tensors) meanwhile gets a model half in bfloat16, half in float32
+        # ("mat1 and mat2 must have the same dtype"). The glossary warm-up and the first
+        # question of a served app load at the same time, so loading is serialized.
+        self._load_lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -65,6 +71,12 @@ class SentenceTransformerEmbedder:
         return f"{self._model_setting}@{self._dtype}"
 
     def _load(self):  # type: ignore[no-untyped-def]
+        if self._model is not None:
+            return self._model
+        with self._load_lock:
+            return self._load_locked()
+
+    def _load_locked(self):  # type: ignore[no-untyped-def]
         if self._model is None:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             try:

@@ -94,6 +94,7 @@ def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
         "search_text": chunk.search_text,
         "paragraph": chunk.paragraph,
         "item": chunk.item,
+        "visibility": chunk.visibility,
     }
 
 
@@ -114,6 +115,7 @@ def _to_chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         file_sha256=str(meta.get("file_sha256", "")),
         paragraph=str(meta.get("paragraph", "")),
         item=str(meta.get("item", "")),
+        visibility=str(meta.get("visibility", "")),  # untagged: admins only (fails closed)
     )
 
 
@@ -154,6 +156,8 @@ class ChromaStore:
                 superseded_by=str(meta.get("superseded_by", "")),
                 path=str(meta.get("path", "")),
                 pipeline=str(meta.get("pipeline", "")),
+                visibility=str(meta.get("visibility", "")),
+                owner=str(meta.get("owner", "")),
             )
         return entries
 
@@ -167,6 +171,8 @@ class ChromaStore:
             "superseded_by": entry.superseded_by,
             "path": entry.path,
             "pipeline": entry.pipeline,
+            "visibility": entry.visibility,
+            "owner": entry.owner,
         }
         self._manifest.upsert(
             ids=[entry.source],
@@ -231,8 +237,13 @@ class ChromaStore:
         k: int,
         kinds: Sequence[str] = (),
         sources: Sequence[str] = (),
+        visibility: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks to an embedding as (chunk, cosine similarity), best first."""
+        """Nearest chunks to an embedding as (chunk, cosine similarity), best first.
+
+        The visibility filter is part of the ``where`` clause, so Chroma applies it inside
+        the ANN search: the k results are the k nearest chunks the asker may read.
+        """
         total = self._chunks.count()
         if total == 0:
             return []
@@ -241,6 +252,8 @@ class ChromaStore:
             clauses.append({"kind": {"$in": list(kinds)}})
         if sources:
             clauses.append({"source": {"$in": list(sources)}})
+        if visibility is not None:
+            clauses.append({"visibility": {"$in": list(visibility) or [""]}})
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         data = self._chunks.query(
             query_embeddings=[list(embedding)],

@@ -76,6 +76,7 @@ class InMemoryStore:
         k: int,
         kinds: Sequence[str] = (),
         sources: Sequence[str] = (),
+        visibility: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity, best first, within the filters."""
         query = np.asarray(embedding, dtype=np.float64)
@@ -87,5 +88,6 @@ class InMemoryStore:
                 for cid, chunk in self._chunks.items()
                 if (not kinds or chunk.kind.value in kinds)
                 and (not sources or chunk.source in sources)
+                and (visibility is None or chunk.visibility in visibility)
             ]
         return sorted(scored, key=lambda pair: -pair[1])[:k]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 
+from assistant.access.visibility import VisibilityScope
 from assistant.index.keyword import KeywordIndex, TokenStore
 from assistant.index.law_links import LawLinks, LawLinkStore
 from assistant.index.store import VectorStore
@@ -115,23 +116,39 @@ class Snapshot:
 
     def allows(self, chunk: Chunk, search_filter: SearchFilter) -> bool:
         """Whether a chunk is committed here and passes the filter (superseded versions are
-        left out unless asked for or their file is chosen explicitly)."""
+        left out unless asked for or their file is chosen explicitly).
+
+        The visibility check comes first and reads both the chunk's tag and its file's
+        manifest record, so a chunk is shown only when both say the asker may read it.
+        """
+        scope = search_filter.scope
+        entry = self.manifest.get(chunk.source)
+        if entry is None or not (scope.admits(chunk.visibility) and scope.admits(entry.visibility)):
+            return False
         if search_filter.kinds and chunk.kind not in search_filter.kinds:
             return False
         if search_filter.sources and chunk.source not in search_filter.sources:
             return False
-        entry = self.manifest.get(chunk.source)
-        if entry is None or chunk.chunk_id not in self.positions:
+        if chunk.chunk_id not in self.positions:
             return False
         explicitly_chosen = chunk.source in search_filter.sources
         return search_filter.include_superseded or explicitly_chosen or not entry.superseded_by
 
-    def section_of(self, chunk: Chunk) -> list[Chunk]:
-        """The committed chunks of ``chunk``'s document, in reading order."""
+    def section_of(self, chunk: Chunk, scope: VisibilityScope) -> list[Chunk]:
+        """The committed chunks of ``chunk``'s document that ``scope`` may read, in order."""
         entry = self.manifest.get(chunk.source)
-        if entry is None:
+        if entry is None or not scope.admits(entry.visibility):
             return []
-        return [self.chunks[cid] for cid in entry.chunk_ids if cid in self.chunks]
+        return [
+            self.chunks[cid]
+            for cid in entry.chunk_ids
+            if cid in self.chunks and scope.admits(self.chunks[cid].visibility)
+        ]
+
+    def documents(self, scope: VisibilityScope) -> list[ManifestEntry]:
+        """The committed documents ``scope`` may read, by file name."""
+        visible = (e for e in self.manifest.values() if scope.admits(e.visibility))
+        return sorted(visible, key=lambda e: e.source)
 
 
 class SnapshotGate:

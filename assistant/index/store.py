@@ -58,8 +58,14 @@ class VectorStore(Protocol):
         k: int,
         kinds: Sequence[str] = (),
         sources: Sequence[str] = (),
+        visibility: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks to an embedding as (chunk, cosine similarity), best first."""
+        """Nearest chunks to an embedding as (chunk, cosine similarity), best first.
+
+        ``visibility`` lists the tags the asker may read (None: no restriction, an admin).
+        It is applied inside the nearest-neighbour search, so chunks the asker may not read
+        never take places in the top k.
+        """
         ...
 
 

@@ -89,6 +89,16 @@ def _set_japanese_font(document: object) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
 
 
+# XML 1.0 forbids these characters, and python-docx refuses text containing them; a question
+# pasted from another program can carry them (a form feed, a stray escape).
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def docx_safe(text: str) -> str:
+    """``text`` without the control characters a Word document cannot hold."""
+    return _XML_ILLEGAL.sub("", text)
+
+
 def markdown_to_docx(text: str, path: Path) -> Path:
     """Write the (possibly edited) Markdown draft as a Word document and return its path.
 
@@ -98,7 +108,7 @@ def markdown_to_docx(text: str, path: Path) -> Path:
     """
     document = Document()
     _set_japanese_font(document)
-    for raw in text.splitlines():
+    for raw in docx_safe(text).splitlines():
         line = raw.rstrip()
         if not line.strip():
             continue

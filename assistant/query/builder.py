@@ -29,7 +29,9 @@ def check_question(question: str, limit: int) -> str:
     if len(text) > limit:
         raise QuestionError(
             f"the question is {len(text)} characters long; the limit is {limit} "
-            "(ASSISTANT_MAX_QUESTION_CHARS). Ask about one point at a time."
+            "(ASSISTANT_MAX_QUESTION_CHARS). Ask about one point at a time.",
+            length=len(text),
+            limit=limit,
         )
     return text
 

@@ -67,6 +67,7 @@ class Retriever:
             self._candidate_k,
             kinds=[k.value for k in query.search_filter.kinds],
             sources=list(query.search_filter.sources),
+            visibility=query.search_filter.scope.store_filter(),
         )
         return {
             chunk.chunk_id: score

@@ -7,17 +7,21 @@ API page link is hidden, and fonts are local so the page makes no third-party re
 
 from __future__ import annotations
 
+import html
 import os
 from typing import TYPE_CHECKING, Any
 
+import gradio as gr
+
 from assistant.ui.services import Services
+from assistant.ui.sign_in_page import SIGN_OUT_PATH
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-MAX_UPLOAD = "50mb"
+ROLE_LABELS = {"firm": "事業者", "staff": "職員", "admin": "管理者"}
 TITLE = "経済安全保障 コンプライアンス・アシスタント"
 HEADER = f"""
 <div class="app-header">
@@ -35,15 +39,32 @@ FOOTER = (
 )
 
 
-def build_app(assistant: Assistant, services: Services | None = None) -> Any:
-    """The Blocks app: an assistant page (three modes) and a documents page."""
-    import gradio as gr
+def _who_html(services: Services, request: gr.Request) -> str:
+    """Who is signed in, with a sign-out link (filled on every page load)."""
+    principal = services.gate.require(request)
+    role = ROLE_LABELS.get(principal.role.value, principal.role.value)
+    return (
+        f'<div class="signed-in" id="signed-in">{html.escape(principal.name)}（{role}）'
+        f' <a href="{SIGN_OUT_PATH}" id="sign-out">サインアウト</a></div>'
+    )
 
+
+def build_app(assistant: Assistant, services: Services | None = None) -> gr.Blocks:
+    """The Blocks app: an assistant page (three modes), a documents page and the API routes.
+
+    Nothing user-specific is rendered at build time: a page load fills the signed-in user's
+    name, the documents they may read and what they may do, so each load is current.
+    """
+    from assistant.ui.api import add_api_routes
     from assistant.ui.chat_page import build_chat_page
     from assistant.ui.documents_page import build_documents_page
 
     services = services or Services.create(assistant)
-    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as app:
+    # Gradio's own copies of downloads and uploads are removed after an hour.
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 3600)
+    ) as app:
+        who = gr.HTML("", elem_id="who")
         gr.HTML(HEADER)
         with gr.Tabs():
             with gr.Tab("アシスタント", id="assistant", elem_id="tab-assistant"):
@@ -51,42 +72,41 @@ def build_app(assistant: Assistant, services: Services | None = None) -> Any:
             with gr.Tab("文書管理", id="documents", elem_id="tab-documents"):
                 documents = build_documents_page(services)
         gr.HTML(FOOTER)
-        documents.changed.change(
-            lambda _, chosen: _refresh_filter(services, chosen),
-            [documents.changed, chat.documents],
-            chat.documents,
-        )
+        add_api_routes(services)
+        _wire_page_loads(services, app, who, documents, chat.documents)
     return app
 
 
-def _refresh_filter(services: Services, chosen: list[str] | None) -> Any:
-    """New document choices for the chat filter, keeping the chosen ones that still exist."""
-    import gradio as gr
+def _wire_page_loads(
+    services: Services, app: gr.Blocks, who: gr.HTML, documents: Any, chosen: gr.Dropdown
+) -> None:
+    """Fill what depends on the signed-in user on every page load, and keep the chat's
+    document filter in step with the documents page."""
+    from assistant.ui.documents_page import refresh
 
-    choices = services.library.choices()
+    def on_change(_changed: int, picked: list[str] | None, request: gr.Request) -> Any:
+        return _refresh_filter(services, picked, request)
+
+    def who_is_signed_in(request: gr.Request) -> str:
+        return _who_html(services, request)
+
+    def page_refresh(request: gr.Request) -> tuple[Any, ...]:
+        return refresh(services, request)
+
+    def filter_refresh(request: gr.Request) -> Any:
+        return _refresh_filter(services, [], request)
+
+    private: Any = {"api_visibility": "private"}
+    documents.changed.change(on_change, [documents.changed, chosen], chosen, **private)
+    app.load(who_is_signed_in, None, who, **private)
+    app.load(page_refresh, None, documents.refresh_outputs, **private)
+    app.load(filter_refresh, None, chosen, **private)
+
+
+def _refresh_filter(services: Services, chosen: list[str] | None, request: gr.Request) -> Any:
+    """The chat filter's document choices for the signed-in user, keeping chosen ones that
+    still exist."""
+    principal = services.gate.require(request)
+    choices = services.library.choices(principal)
     existing = {source for _, source in choices}
     return gr.update(choices=choices, value=[s for s in chosen or [] if s in existing])
-
-
-def launch(assistant: Assistant, host: str, port: int, *, block: bool = True) -> Any:
-    """Serve the app on host:port (analytics off); with block=False return the running app."""
-    from assistant.ui.theme import CSS, HEAD_SCRIPT, build_theme
-
-    services = Services.create(assistant)
-    services.warm_up()
-    app = build_app(assistant, services)
-    app.queue(default_concurrency_limit=4)
-    app.launch(
-        server_name=host,
-        server_port=port,
-        footer_links=[],
-        theme=build_theme(),
-        css=CSS,
-        head=HEAD_SCRIPT,
-        prevent_thread_lock=not block,
-        ssr_mode=False,
-        mcp_server=False,
-        max_file_size=MAX_UPLOAD,
-        quiet=not block,
-    )
-    return app

@@ -8,14 +8,19 @@ searching notice, then the answer sentence by sentence, so a user sees progress 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assistant.access.audit import AuditLog
+from assistant.access.audit_events import new_event_id, question_event
+from assistant.access.principal import Principal
 from assistant.errors import AssistantError
 from assistant.query.followup import Conversation, Turn
 from assistant.types import Answer, SearchFilter
+from assistant.ui.messages import japanese_message
 from assistant.ui.sources import (
     render_answer_message,
     render_error_message,
@@ -25,9 +30,13 @@ from assistant.ui.sources import (
 if TYPE_CHECKING:
     from assistant.service import Assistant
 
-# A short pause between streamed sentences: long enough to read as streaming, short enough
-# that a five-sentence answer is complete in well under a second.
-STREAM_PAUSE_S = 0.06
+# No pause between streamed sentences by default: a sleeping generator keeps its queue slot
+# while doing nothing, which capped throughput at about 11 requests/s (issue #17). The answer
+# is ready before the first sentence is sent, so there is nothing to wait for.
+STREAM_PAUSE_S = 0.0
+# Every answer message carries its answer id, so a like or dislike names the answer it is
+# about rather than a position in a conversation the page and the server may see differently.
+_ANSWER_REF = re.compile(r'data-answer="([0-9a-f]{32})"')
 Message = dict[str, Any]
 
 
@@ -39,6 +48,7 @@ class TurnRecord:
     answer: Answer
     message_index: int
     feedback_id: int | None = None
+    answer_id: str = field(default_factory=new_event_id)
 
 
 @dataclass
@@ -54,6 +64,10 @@ class ChatSession:
     def turn_for_message(self, index: int) -> TurnRecord | None:
         """The turn whose assistant message is at ``index`` in the chat."""
         return next((t for t in self.turns if t.message_index == index), None)
+
+    def turn_for_answer(self, answer_id: str) -> TurnRecord | None:
+        """The turn that gave the answer with this id (feedback names answers by id)."""
+        return next((t for t in self.turns if t.answer_id == answer_id), None)
 
     def latest(self) -> TurnRecord | None:
         """The last answered turn, if any."""
@@ -77,11 +91,26 @@ def _assistant_message(content: str) -> Message:
     return {"role": "assistant", "content": content}
 
 
-class ChatHandler:
-    """Answers chat messages with the shared Assistant, streaming the result."""
+def answer_reference(answer_id: str) -> str:
+    """The invisible tag that names an answer inside its chat message."""
+    return f'<span class="answer-ref" data-answer="{answer_id}"></span>'
 
-    def __init__(self, assistant: Assistant, pause_s: float = STREAM_PAUSE_S) -> None:
+
+def answer_id_in(message: object) -> str | None:
+    """The answer id a chat message carries (its content as Gradio sends it back), if any."""
+    match = _ANSWER_REF.search(str(message))
+    return match.group(1) if match else None
+
+
+class ChatHandler:
+    """Answers chat messages with the shared Assistant, streaming the result, and records
+    each answer in the audit log once, under the id its message and feedback carry."""
+
+    def __init__(
+        self, assistant: Assistant, audit: AuditLog | None = None, pause_s: float = STREAM_PAUSE_S
+    ) -> None:
         self._assistant = assistant
+        self._audit = audit
         self._pause_s = pause_s
 
     def respond(
@@ -90,8 +119,13 @@ class ChatHandler:
         messages: list[Message],
         session: ChatSession,
         search_filter: SearchFilter | None = None,
+        principal: Principal | None = None,
+        mode: str = "",
     ) -> Iterator[ChatUpdate]:
-        """Stream the answer to one question; the last update carries the Answer."""
+        """Stream the answer to one question; the last update carries the Answer.
+
+        An empty or whitespace-only question yields nothing: the conversation is untouched.
+        """
         text = question.strip()
         if not text:
             return
@@ -100,27 +134,36 @@ class ChatHandler:
         messages = [*messages, {"role": "user", "content": text}]
         messages.append(_assistant_message(render_pending_message(query)))
         yield ChatUpdate(list(messages), session)
+        started = time.perf_counter()
         try:
             # The same follow-up handling as `assistant chat` and `ask --history`.
-            answer = self._assistant.ask(text, search_filter=search_filter, history=earlier)
+            answer = self._assistant.ask(
+                text, search_filter=search_filter, history=earlier, principal=principal
+            )
         except AssistantError as exc:
-            messages[-1] = _assistant_message(render_error_message(str(exc)))
+            messages[-1] = _assistant_message(render_error_message(japanese_message(exc)))
             yield ChatUpdate(list(messages), session)
             return
         turn = TurnRecord(len(session.turns) + 1, answer, len(messages) - 1)
+        if self._audit is not None:
+            latency_ms = round((time.perf_counter() - started) * 1000)
+            user = principal.name if principal else ""
+            self._audit.record(question_event(answer, user, mode, latency_ms, turn.answer_id))
         session.turns.append(turn)
         yield from self._stream(answer, turn, messages, session)
 
     def _stream(
         self, answer: Answer, turn: TurnRecord, messages: list[Message], session: ChatSession
     ) -> Iterator[ChatUpdate]:
+        reference = answer_reference(turn.answer_id)
         steps = range(1, len(answer.sentences)) if not answer.abstained else range(0)
         for upto in steps:
             content = render_answer_message(self._assistant, answer, turn.number, upto)
-            messages[-1] = _assistant_message(content)
+            messages[-1] = _assistant_message(reference + content)
             yield ChatUpdate(list(messages), session)
-            time.sleep(self._pause_s)
+            if self._pause_s:
+                time.sleep(self._pause_s)
         messages[-1] = _assistant_message(
-            render_answer_message(self._assistant, answer, turn.number)
+            reference + render_answer_message(self._assistant, answer, turn.number)
         )
         yield ChatUpdate(list(messages), session, answer)

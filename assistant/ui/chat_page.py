@@ -27,7 +27,7 @@ from assistant.ui.chat_layout import (
     build_mode_bar,
     build_side_column,
 )
-from assistant.ui.draft import draft_files, draft_for
+from assistant.ui.draft import draft_for
 from assistant.ui.labels import MODE_HINTS, Mode
 from assistant.ui.onboarding import render_glossary
 from assistant.ui.services import Services
@@ -76,24 +76,38 @@ def _submit(services: Services) -> Any:
         session: ChatSession,
         kinds: list[str] | None,
         sources: list[str] | None,
+        mode: str | None,
+        request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
+        principal = services.gate.require(request)
+        if not (question or "").strip():
+            # Nothing to ask: leave the conversation, the sources and the draft as they are.
+            yield gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
+            return
         updates = services.chat.respond(
-            question, messages or [], session, _search_filter(kinds, sources)
+            question,
+            messages or [],
+            session,
+            _search_filter(kinds, sources),
+            principal=principal,
+            mode=mode or "",
         )
         for update in updates:
             if update.answer is None:
                 yield update.messages, "", update.session, gr.skip(), gr.skip()
                 continue
-            panel = render_sources_panel(services.assistant, session.numbered_answers())
+            panel = render_sources_panel(services.assistant, session.numbered_answers(), principal)
             yield update.messages, "", update.session, panel, draft_for(update.answer)
 
     return submit
 
 
 def _on_like(services: Services) -> Any:
-    def on_like(session: ChatSession, mode: str, data: gr.LikeData) -> tuple[Any, ...]:
-        index = data.index if isinstance(data.index, int) else data.index[0]
-        turn = services.feedback.rate(session, index, data.liked, mode)
+    def on_like(
+        session: ChatSession, mode: str, data: gr.LikeData, request: gr.Request
+    ) -> tuple[Any, ...]:
+        principal = services.gate.require(request)
+        turn = services.feedback.rate(session, data.value, data.liked, mode, principal.name)
         if turn is None:
             return session, gr.skip(), gr.skip(), gr.skip()
         verdict = "役に立った" if data.liked is True else "役に立たなかった"
@@ -104,7 +118,10 @@ def _on_like(services: Services) -> Any:
 
 
 def _on_comment(services: Services) -> Any:
-    def on_comment(session: ChatSession, turn_number: int, text: str) -> tuple[Any, ...]:
+    def on_comment(
+        session: ChatSession, turn_number: int, text: str, request: gr.Request
+    ) -> tuple[Any, ...]:
+        services.gate.require(request)
         if text.strip() and services.feedback.comment(session, turn_number, text):
             gr.Info("ご意見を記録しました。ありがとうございます。")
         return gr.update(visible=False), ""
@@ -116,18 +133,22 @@ def _reset() -> tuple[Any, ...]:
     return ChatSession(), EMPTY_SOURCES, ""
 
 
-def _wire_chat(services: Services, chat: ChatColumn, side: SideColumn, session: gr.State) -> None:
-    inputs = [chat.question, chat.chatbot, session, chat.kinds, chat.documents]
+def _wire_chat(
+    services: Services, chat: ChatColumn, side: SideColumn, session: gr.State, mode: gr.Radio
+) -> None:
+    inputs = [chat.question, chat.chatbot, session, chat.kinds, chat.documents, mode]
     outputs = [chat.chatbot, chat.question, session, side.sources, side.draft]
     submit = _submit(services)
-    chat.question.submit(submit, inputs, outputs)
-    chat.send.click(submit, inputs, outputs)
+    chat.question.submit(submit, inputs, outputs, api_name="chat")
+    chat.send.click(submit, inputs, outputs, api_visibility="private")
     for button, text in zip(side.starters, STARTER_QUESTIONS, strict=True):
-        button.click(lambda t=text: t, None, chat.question).then(submit, inputs, outputs)
-    chat.chatbot.clear(_reset, None, [session, side.sources, side.draft])
+        button.click(lambda t=text: t, None, chat.question, api_visibility="private").then(
+            submit, inputs, outputs, api_visibility="private"
+        )
+    chat.chatbot.clear(_reset, None, [session, side.sources, side.draft], api_visibility="private")
     # .change, not .input: it also fires when an answer replaces the draft or text is pasted.
     side.draft.change(
-        draft_files, side.draft, [side.docx, side.markdown], trigger_mode="always_last"
+        services.drafts.write, side.draft, [side.docx, side.markdown], trigger_mode="always_last"
     )
 
 
@@ -138,10 +159,10 @@ def build_chat_page(services: Services) -> ChatPage:
     bar = build_mode_bar()
     with gr.Row(equal_height=False):
         with gr.Column(scale=7, min_width=420):
-            chat = build_chat_column(services.library.choices())
+            chat = build_chat_column([])  # filled per user on page load
         with gr.Column(scale=5, min_width=360):
             side = build_side_column()
-    _wire_chat(services, chat, side, session)
+    _wire_chat(services, chat, side, session, bar.mode)
     panels = [side.draft_panel, side.onboarding_panel, side.glossary, bar.hint]
     bar.mode.change(partial(_mode_panels, services), bar.mode, panels)
     chat.chatbot.like(

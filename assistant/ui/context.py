@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.access.principal import Principal
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
@@ -42,16 +43,24 @@ def _same_section(chunk: Chunk, other: Chunk) -> bool:
     return abs(other.position - chunk.position) <= 1
 
 
-def section_chunks(assistant: Assistant, chunk: Chunk) -> list[Chunk]:
-    """The chunks of the same document and section as ``chunk``, in reading order."""
-    siblings = assistant.document_chunks(chunk)
+def section_chunks(
+    assistant: Assistant, chunk: Chunk, principal: Principal | None = None
+) -> list[Chunk]:
+    """The chunks of the same document and section as ``chunk`` that ``principal`` may read,
+    in reading order."""
+    siblings = assistant.document_chunks(chunk, principal)
     section = sorted((c for c in siblings if _same_section(chunk, c)), key=lambda c: c.position)
     return section or [chunk]
 
 
-def surrounding_section(assistant: Assistant, chunk: Chunk, limit: int = SECTION_LIMIT) -> str:
+def surrounding_section(
+    assistant: Assistant,
+    chunk: Chunk,
+    limit: int = SECTION_LIMIT,
+    principal: Principal | None = None,
+) -> str:
     """The text of the chunk's section, cut to about ``limit`` characters around the chunk."""
-    chunks = section_chunks(assistant, chunk)
+    chunks = section_chunks(assistant, chunk, principal)
     text = join_overlapping([c.text for c in chunks])
     if len(text) <= limit:
         return text

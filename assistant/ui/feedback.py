@@ -8,7 +8,7 @@ adding a second record for one answer.
 from __future__ import annotations
 
 from assistant.feedback import FeedbackStore, Rating
-from assistant.ui.chat import ChatSession, TurnRecord
+from assistant.ui.chat import ChatSession, TurnRecord, answer_id_in
 
 
 class FeedbackRecorder:
@@ -18,15 +18,23 @@ class FeedbackRecorder:
         self.store = store
 
     def rate(
-        self, session: ChatSession, message_index: int, liked: object, mode: str
+        self, session: ChatSession, message: object, liked: object, mode: str, user: str = ""
     ) -> TurnRecord | None:
-        """Store a rating for the answer at ``message_index``; None if it is not an answer."""
-        turn = session.turn_for_message(message_index)
+        """Store ``user``'s rating for the answer ``message`` (a chat message's content) names
+        by its id, with that id; None if it names no answer of this session.
+
+        Never by position: a page and the server can disagree on what sits at index n (a
+        cleared chat, a failed question), and the rating would go to another answer.
+        """
+        answer_id = answer_id_in(message)
+        turn = session.turn_for_answer(answer_id) if answer_id else None
         if turn is None or liked not in (True, False):
             return None
         rating: Rating = "like" if liked else "dislike"
         if turn.feedback_id is None:
-            turn.feedback_id = self.store.record(turn.answer, rating, mode=mode)
+            turn.feedback_id = self.store.record(
+                turn.answer, rating, mode=mode, answer_id=turn.answer_id, user=user
+            )
         else:
             self.store.update(turn.feedback_id, rating=rating)
         return turn

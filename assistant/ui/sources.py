@@ -13,6 +13,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.access.principal import Principal
 from assistant.types import Answer, Chunk, Citation
 from assistant.ui.context import surrounding_section
 from assistant.ui.labels import KIND_LABELS, chunk_heading, short_title
@@ -179,6 +180,7 @@ def _card(
     element_id: str,
     badge: str,
     marked: Sequence[str],
+    principal: Principal | None,
     citation: Citation | None = None,
 ) -> str:
     name = short_title(assistant.catalog, chunk.source, chunk.title)
@@ -191,7 +193,7 @@ def _card(
         if chunk.superseded_by
         else ""
     )
-    section = surrounding_section(assistant, chunk)
+    section = surrounding_section(assistant, chunk, principal=principal)
     return (
         f'<article class="source-card" id="{element_id}">'
         f'<header><span class="badge">{badge}</span><div>'
@@ -205,10 +207,12 @@ def _card(
     )
 
 
-def _turn_cards(assistant: Assistant, answer: Answer, turn: int) -> str:
+def _turn_cards(
+    assistant: Assistant, answer: Answer, turn: int, principal: Principal | None
+) -> str:
     if answer.abstained:
         cards = [
-            _card(assistant, hit.chunk, near_id(turn, i), f"参考{i}", [])
+            _card(assistant, hit.chunk, near_id(turn, i), f"参考{i}", [], principal)
             for i, hit in enumerate(answer.nearest, start=1)
         ]
         notice = '<div class="nearest-note">回答の根拠ではなく、参考として最も近い箇所です。</div>'
@@ -220,14 +224,22 @@ def _turn_cards(assistant: Assistant, answer: Answer, turn: int) -> str:
             cite_id(turn, c.marker),
             str(c.marker),
             [s.text for s in answer.sentences if s.marker == c.marker],
+            principal,
             c,
         )
         for c in answer.citations
     )
 
 
-def render_sources_panel(assistant: Assistant, turns: Sequence[tuple[int, Answer]]) -> str:
+def render_sources_panel(
+    assistant: Assistant,
+    turns: Sequence[tuple[int, Answer]],
+    principal: Principal | None = None,
+) -> str:
     """Sources of recent turns, newest first and open; earlier turns folded.
+
+    ``principal`` is who reads the panel: a card's surrounding section shows only passages
+    that user may read (None: public ones only).
 
     Every turn stays in the panel (up to PANEL_TURNS) so that markers in earlier answers still
     have a card to jump to; the cap keeps a long conversation's page light.
@@ -240,6 +252,7 @@ def render_sources_panel(assistant: Assistant, turns: Sequence[tuple[int, Answer
         summary = f"質問{turn}：{html.escape(answer.question)}"
         sections.append(
             f'<details class="turn-sources {kind}"{" open" if index == 0 else ""}>'
-            f"<summary>{summary}</summary>{_turn_cards(assistant, answer, turn)}</details>"
+            f"<summary>{summary}</summary>{_turn_cards(assistant, answer, turn, principal)}"
+            "</details>"
         )
     return f'<div class="sources-panel">{"".join(sections)}</div>'

@@ -106,7 +106,7 @@ def main() -> None:
         reingest_s = _timed([ASSISTANT, "ingest", "corpus"], env)
         latencies, warm_up_s = _ask_latencies(Path(tmp) / "index")
         latencies.sort()
-        from assistant.service import SENTENCE_VECTORS_FILE
+        from assistant.pipeline import SENTENCE_VECTORS_FILE
 
         # First start after an ingest embeds every sentence (the peak memory); a restart reads
         # the vectors that start stored.

@@ -54,3 +54,10 @@ def test_write_draft_files_writes_both_formats(tmp_path: Path) -> None:
     docx, markdown = write_draft_files(compose_reply(ANSWER), tmp_path, "回答案")
     assert docx.name == "回答案.docx" and docx.stat().st_size > 0
     assert markdown.read_text(encoding="utf-8") == compose_reply(ANSWER)
+
+
+def test_control_characters_in_a_question_do_not_break_the_docx(tmp_path: Path) -> None:
+    text = compose_reply(ANSWER).replace("ご照会の内容", "ご照会の内容\x0c\x1b[0m\x00")
+    path = markdown_to_docx(text, tmp_path / "draft.docx")
+    paragraphs = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "ご照会の内容[0m" in paragraphs and "\x1b" not in paragraphs

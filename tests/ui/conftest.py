@@ -47,7 +47,7 @@ def shared_fake_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def remove_uploads(assistant: Any) -> None:
     """Drop every indexed document that is not part of the shipped corpus."""
     corpus = str(CORPUS.resolve())
-    for entry in assistant.documents():
+    for entry in assistant.all_documents():
         if not entry.path.startswith(corpus):
             assistant.remove_document(entry.source)
 
@@ -66,15 +66,41 @@ def ui_assistant(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return assistant
 
 
+# Accounts of the browser tests: the page fixture signs in as the admin, so the older tests
+# (uploads, deletes) keep every right; the access tests sign in as the firm and staff users.
+BROWSER_USERS = {"browser-admin": "admin", "browser-firm": "firm", "browser-staff": "staff"}
+BROWSER_PASSWORD = "browser test password"
+
+
 @pytest.fixture(scope="session")
 def app_url(ui_assistant: Any) -> Iterator[str]:
     """The product app, launched as `assistant serve` launches it, on a free local port."""
-    from assistant.ui.app import launch
+    from argon2 import PasswordHasher
 
+    from assistant.access.passwords import Passwords
+    from assistant.access.principal import Role
+    from assistant.access.users import USERS_FILE, UserStore
+    from assistant.ui.server import launch
+
+    cheap = Passwords(hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    users = UserStore(ui_assistant.settings.data_dir / USERS_FILE, cheap)
+    for name, role in BROWSER_USERS.items():
+        if users.find(name) is None:
+            users.add(name, Role(role), BROWSER_PASSWORD)
     port = free_port()
-    app = launch(ui_assistant, "127.0.0.1", port, block=False)
+    server = launch(ui_assistant, "127.0.0.1", port, block=False)
+    assert server is not None
     yield f"http://127.0.0.1:{port}/"
-    app.close()
+    server.close()
+
+
+def sign_in(page: Any, app_url: str, name: str) -> None:
+    """Sign in through the sign-in page and wait until the chat is ready."""
+    page.goto(app_url, wait_until="load")  # redirected to the sign-in page
+    page.locator("#signin-name").fill(name)
+    page.locator("#signin-password").fill(BROWSER_PASSWORD)
+    page.locator("#signin-submit").click()
+    page.locator("#question textarea").wait_for(state="visible")
 
 
 @pytest.fixture(scope="session")
@@ -96,8 +122,7 @@ def page(browser: Any, app_url: str) -> Iterator[Any]:
     context = browser.new_context(viewport=VIEWPORT, locale="ja-JP", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(app_url, wait_until="load")
-    page.locator("#question textarea").wait_for(state="visible")
+    sign_in(page, app_url, "browser-admin")
     yield page
     context.close()
 
