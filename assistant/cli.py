@@ -221,6 +221,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     settings = load_settings()
     assistant = open_assistant(settings)
+    assistant.own_index()
     assistant.warm_up()
     launch(assistant, host or settings.host, port or settings.port)
 

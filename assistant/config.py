@@ -41,6 +41,7 @@ class Settings(BaseSettings):
 
     vector_store: Literal["chroma", "memory"] = "chroma"
     chroma_mode: Literal["persistent", "http"] = "persistent"
+    index_follow_s: float = Field(2.0, ge=0.0, le=3600.0)
     chroma_host: str = "127.0.0.1"
     chroma_port: int = Field(8000, ge=1, le=65535)
 

@@ -22,6 +22,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.index.keyword import BM25Parameters, JapaneseTokenizer, TokenStore
 from assistant.index.law_links import LawLinkStore
+from assistant.index.owner import IndexOwnership
 from assistant.index.snapshot import IndexReader
 from assistant.index.store import VectorStore
 from assistant.index.writer import IndexWriter
@@ -158,8 +159,15 @@ class Pipeline:
             self.tokenizer,
             BM25Parameters(settings.bm25_k1, settings.bm25_b),
         )
+        # Only a Chroma server is shared by processes; an embedded index has one owner.
+        shared = settings.vector_store == "chroma" and settings.chroma_mode == "http"
+        embedded = settings.vector_store == "chroma" and settings.chroma_mode == "persistent"
+        self.ownership = IndexOwnership(settings.index_dir, enabled=embedded)
         self.reader = IndexReader(
-            self.store, tokens, LawLinkStore(settings.index_dir, self.catalog.law_implemented_by)
+            self.store,
+            tokens,
+            LawLinkStore(settings.index_dir, self.catalog.law_implemented_by),
+            settings.index_follow_s if shared else 0.0,
         )
         self.writer = IndexWriter(
             settings, self.store, self.embedder, self.catalog, publish=self.reader.refresh

@@ -122,6 +122,17 @@ class SentenceVectors:
             log.warning("ignoring the stored sentence vectors %s (%s)", path, exc)
             return {}
 
+    def merge_stored(self) -> int:
+        """Take in the vectors another process stored since this one read the file (sentences
+        already cached keep their vectors); returns how many were new."""
+        if self._path is None:
+            return 0
+        stored = self._read(self._path)
+        with self._lock:
+            fresh = {k: v for k, v in stored.items() if k not in self._cache}
+            self._cache.update(fresh)
+        return len(fresh)
+
     def save(self, sentences: Sequence[str]) -> None:
         """Write the vectors of these sentences (the indexed ones) to disk, atomically."""
         if self._path is None:

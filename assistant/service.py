@@ -60,6 +60,16 @@ class Assistant:
         if self.pipeline.uses_sentence_vectors:
             self.pipeline.scorer.fill(list(self.pipeline.reader.snapshot.chunks.values()))
 
+    def follow(self) -> None:
+        """Take in what another process wrote to a shared (Chroma server) index: a new
+        snapshot with its keyword index and law links, the sentence vectors that process
+        stored, and (when warm) vectors for sentences still missing. A no-op except every
+        ``index_follow_s`` seconds in ``http`` mode; every question and listing calls it."""
+        if self.pipeline.reader.follow():
+            self.pipeline.scorer.vectors.merge_stored()
+            if self._warm:
+                self._fill_sentences()
+
     def ingest(
         self,
         paths: Sequence[Path],
@@ -75,19 +85,27 @@ class Assistant:
         first questions about a document added in the chat are as fast as any. A cold one (the
         ``ingest`` command) leaves that to the next warm-up.
         """
-        report = self.pipeline.writer.ingest(  # publishes to the reader
-            paths, prune=prune, visibility=visibility, owner=owner, watch=watch
-        )
+        with self.pipeline.ownership.writing():  # refused while another process serves
+            report = self.pipeline.writer.ingest(  # publishes to the reader
+                paths, prune=prune, visibility=visibility, owner=owner, watch=watch
+            )
         if self._warm and (report.added or report.updated):
             self._fill_sentences()
         return report
 
     def remove_document(self, source: str) -> bool:
         """Remove a document (by file name); False if it was not indexed."""
-        return self.pipeline.writer.remove(source)
+        with self.pipeline.ownership.writing():
+            return self.pipeline.writer.remove(source)
+
+    def own_index(self) -> None:
+        """Hold the embedded index for this process's lifetime (``serve``): other processes'
+        writes are refused with a message, since this one would never see them."""
+        self.pipeline.ownership.hold()
 
     def documents(self, principal: Principal | None = None) -> list[ManifestEntry]:
         """The indexed documents ``principal`` may read (None: public ones), by file name."""
+        self.follow()
         return self.pipeline.reader.snapshot.documents(scope_of(principal))
 
     def all_documents(self) -> list[ManifestEntry]:
@@ -119,6 +137,7 @@ class Assistant:
         documents only), whatever the caller's filter said, so no caller can widen it.
         """
         scoped = replace(search_filter or SearchFilter(), scope=scope_of(principal))
+        self.follow()
         query = self.pipeline.queries.build(
             question,
             searched_query,

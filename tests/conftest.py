@@ -10,9 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.config import DEFAULT_MODEL_DIR, Settings, load_settings
@@ -76,3 +80,30 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
     assert report.ok, report.failed
     assistant.warm_up()  # as when serving and evaluating: every sentence embedded in corpus order
     yield assistant
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A real `chroma run` server on a free loopback port, for the module's tests."""
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).is_success:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("chroma run did not answer its heartbeat within 60 s")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -22,6 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
+from assistant.index.store import manifest_stamp
 from assistant.types import Chunk, DocumentKind, ManifestEntry
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,22 @@ class ChromaStore:
                 owner=str(meta.get("owner", "")),
             )
         return entries
+
+    def manifest_stamp(self) -> str:
+        """The manifest's stamp from its records' metadata only (not their chunk id lists)."""
+        data = self._manifest.get(include=["metadatas"])
+        return manifest_stamp(
+            [
+                (
+                    str(source),
+                    str(meta.get("sha256", "")),
+                    str(meta.get("pipeline", "")),
+                    str(meta.get("superseded_by", "")),
+                    str(meta.get("visibility", "")),
+                )
+                for source, meta in zip(data["ids"], data["metadatas"], strict=True)
+            ]
+        )
 
     def commit(self, entry: ManifestEntry) -> None:
         """Make a file's chunk set the live one (a single-record upsert)."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant.index.store import entry_stamp
 from assistant.types import Chunk, ManifestEntry
 
 
@@ -28,6 +29,10 @@ class InMemoryStore:
         """Every committed source file, by file name."""
         with self._lock:
             return dict(self._manifest)
+
+    def manifest_stamp(self) -> str:
+        """Changes whenever the manifest does."""
+        return entry_stamp(self.manifest())
 
     def commit(self, entry: ManifestEntry) -> None:
         """Make a file's chunk set the live one."""

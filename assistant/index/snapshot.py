@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from assistant.access.visibility import VisibilityScope
 from assistant.index.keyword import KeywordIndex, TokenStore
 from assistant.index.law_links import LawLinks, LawLinkStore
-from assistant.index.store import VectorStore
+from assistant.index.store import VectorStore, entry_stamp
 from assistant.law.definitions import DefinitionTable
 from assistant.law.graph import ReferenceGraph
 from assistant.types import Chunk, DocumentKind, ManifestEntry, SearchFilter
@@ -202,19 +203,50 @@ class SnapshotGate:
 
 
 class IndexReader:
-    """The read side of the index: the current snapshot, refreshed after every write."""
+    """The read side of the index: the current snapshot, refreshed after every write.
+
+    This process's own writes refresh it directly. With ``follow_s`` > 0 (several processes
+    on one Chroma server) it also follows writes made by other processes: at most every
+    ``follow_s`` seconds a question first reads the manifest's stamp (its records' metadata
+    only), and a changed stamp loads a new snapshot before the question is answered.
+    """
 
     def __init__(
-        self, store: VectorStore, tokens: TokenStore, law_links: LawLinkStore | None = None
+        self,
+        store: VectorStore,
+        tokens: TokenStore,
+        law_links: LawLinkStore | None = None,
+        follow_s: float = 0.0,
     ) -> None:
         self.store = store
         self._tokens = tokens
         self._law_links = law_links
         self._lock = threading.Lock()
+        self.follow_s = follow_s
+        self._stamp = ""
+        self._checked = time.monotonic()
         self.gate = SnapshotGate(self._load())
 
     def _load(self) -> Snapshot:
-        return Snapshot.load(self.store, self._tokens, self._law_links)
+        snapshot = Snapshot.load(self.store, self._tokens, self._law_links)
+        self._stamp = entry_stamp(snapshot.manifest)
+        return snapshot
+
+    def follow(self) -> bool:
+        """Load a new snapshot if another process changed the manifest since the last look
+        (looked at most every ``follow_s`` seconds); True when it did."""
+        if self.follow_s <= 0:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            if now - self._checked < self.follow_s:
+                return False
+            self._checked = now
+            if self.store.manifest_stamp() == self._stamp:
+                return False
+            self.gate.swap(self._load())
+        log.info("the index changed in another process: new snapshot loaded")
+        return True
 
     @property
     def snapshot(self) -> Snapshot:

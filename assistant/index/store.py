@@ -9,7 +9,8 @@ write of one record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -22,6 +23,11 @@ class VectorStore(Protocol):
 
     def manifest(self) -> dict[str, ManifestEntry]:
         """Every committed source file, by file name."""
+        ...
+
+    def manifest_stamp(self) -> str:
+        """A short value that changes whenever the manifest does (any process's commit): read
+        often, by a process following writes made by others, so it must be cheap."""
         ...
 
     def commit(self, entry: ManifestEntry) -> None:
@@ -76,3 +82,20 @@ def stored_similarities(
     candidates the ANN query did not return get their dense score."""
     stored = store.embeddings_of(chunk_ids)
     return {cid: float(np.dot(vector, np.asarray(v))) for cid, v in stored.items()}
+
+
+def manifest_stamp(records: Sequence[tuple[str, str, str, str, str]]) -> str:
+    """The stamp of a manifest from each record's (source, sha256, pipeline, superseded_by,
+    visibility): a replaced, added, removed, superseded or re-tagged file changes it."""
+    digest = hashlib.sha256()
+    for record in sorted(records):
+        digest.update("\t".join(record).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]
+
+
+def entry_stamp(entries: Mapping[str, ManifestEntry]) -> str:
+    """``manifest_stamp`` of manifest entries already read."""
+    return manifest_stamp(
+        [(e.source, e.sha256, e.pipeline, e.superseded_by, e.visibility) for e in entries.values()]
+    )

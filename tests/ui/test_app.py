@@ -46,7 +46,8 @@ def test_serve_binds_to_localhost_7860_unless_told_otherwise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[tuple[str, int]] = []
-    idle = SimpleNamespace(warm_up=lambda: None)  # serve must not load the model here
+    # serve must not load the model here
+    idle = SimpleNamespace(warm_up=lambda: None, own_index=lambda: None)
     monkeypatch.setattr(cli, "open_assistant", lambda settings=None: idle)
     monkeypatch.setattr(
         ui_server, "launch", lambda _assistant, host, port: calls.append((host, port))
