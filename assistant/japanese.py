@@ -7,6 +7,7 @@ see the original. Sentences end at 。！？ only outside brackets: law text is 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,10 +30,16 @@ def split_sentences(text: str) -> list[str]:
     line, and items carry no 。 of their own. Returned sentences keep their original characters
     (stripped of surrounding whitespace) so that they can be quoted verbatim.
     """
+    return list(_sentences_of(text))
+
+
+@functools.lru_cache(maxsize=16_384)
+def _sentences_of(text: str) -> tuple[str, ...]:
+    # Cached: ranking and answering split the same passages question after question.
     sentences: list[str] = []
     for line in text.splitlines():
         sentences.extend(_split_line(line))
-    return sentences
+    return tuple(sentences)
 
 
 def _split_line(line: str) -> list[str]:

@@ -7,6 +7,7 @@ plus its name in one of the registries below, chosen by a setting.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -120,9 +121,14 @@ def _extractive(parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap) -> E
         passages=s.answer_passages,
         semantic_weight=s.answer_semantic_weight,
     )
+    # A sentence's tokens, cached: the candidate passages' sentences come back question after
+    # question, and SudachiPy is the slow part of choosing what to quote.
+    tokens = functools.lru_cache(maxsize=50_000)(
+        lambda text: tuple(tokenizer.tokenize(kanji_article_numbers(text)))
+    )
     return ExtractiveAnswerer(
         parts.scorer,
-        lambda text: tokenizer.tokenize(kanji_article_numbers(text)),
+        lambda text: list(tokens(text)),
         abstention,
         s.answer_sentences,
         s.answer_decisive_sentences,

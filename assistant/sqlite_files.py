@@ -63,6 +63,17 @@ def connect(path: Path, *, durable: bool = False) -> Iterator[sqlite3.Connection
         db.close()
 
 
+def hold_open(path: Path) -> sqlite3.Connection:
+    """A connection to keep open (and never use) for as long as a store serves ``path``.
+
+    In WAL mode the last connection to close checkpoints the log into the database file, so
+    with one connection per call every question's audit record and every session check paid
+    for a checkpoint. While this one stays open, SQLite checkpoints only when the log grows
+    past its limit (1,000 pages); what is durable, and when, is unchanged.
+    """
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+
+
 def open_private_database(path: Path, schema: str, *, wal: bool = True) -> None:
     """Create or tighten the file, switch it to WAL, and run the (idempotent) schema script.
 

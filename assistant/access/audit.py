@@ -30,7 +30,7 @@ from assistant.access.audit_events import (
 )
 from assistant.access.timestamps import from_text, to_text, utc_now
 from assistant.errors import AuditError
-from assistant.sqlite_files import connect, open_private_database
+from assistant.sqlite_files import connect, hold_open, open_private_database
 
 AUDIT_FILE = "audit.sqlite3"
 _KINDS = ", ".join(f"'{k.value}'" for k in EventKind)
@@ -104,6 +104,7 @@ class AuditLog:
         self._clock = clock
         try:
             open_private_database(path, _SCHEMA)
+            self._held = hold_open(path)
         except (OSError, sqlite3.Error) as exc:
             raise AuditError(f"cannot open the audit log {path}: {exc}") from exc
 

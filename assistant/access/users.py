@@ -25,7 +25,7 @@ from assistant.access.principal import (
 )
 from assistant.access.timestamps import from_text, to_text, utc_now
 from assistant.errors import AuthenticationError, UserError
-from assistant.sqlite_files import connect, open_private_database
+from assistant.sqlite_files import connect, hold_open, open_private_database
 
 USERS_FILE = "users.sqlite3"
 
@@ -74,6 +74,7 @@ class UserStore:
         self._clock = clock
         try:
             open_private_database(path, _SCHEMA)
+            self._held = hold_open(path)  # the sessions share this file, and this connection
         except (OSError, sqlite3.Error) as exc:
             raise UserError(f"cannot open the users database {path}: {exc}") from exc
 

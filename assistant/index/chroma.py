@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -125,6 +126,11 @@ class ChromaStore:
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self._client = _client(settings)
+        # Stored embeddings and chunks read so far, by chunk id: a chunk id names its text,
+        # metadata and model, so neither changes while the id exists.
+        self._vectors: dict[str, list[float]] = {}
+        self._read_chunks: dict[str, Chunk] = {}
+        self._vectors_lock = threading.Lock()
         function = ChromaEmbeddingFunction(embedder)
         try:
             self._chunks = self._client.get_or_create_collection(
@@ -218,6 +224,10 @@ class ChromaStore:
         ids = list(chunk_ids)
         for start in range(0, len(ids), _BATCH):
             self._chunks.delete(ids=ids[start : start + _BATCH])
+        with self._vectors_lock:
+            for cid in ids:
+                self._vectors.pop(cid, None)
+                self._read_chunks.pop(cid, None)
 
     def stored_chunk_ids(self) -> set[str]:
         """Ids of every chunk in Chroma, committed or orphaned."""
@@ -239,14 +249,24 @@ class ChromaStore:
         return [found[c] for c in ids if c in found]
 
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        """Stored embeddings by chunk id (to score candidates the ANN query did not return)."""
-        if not chunk_ids:
-            return {}
-        data = self._chunks.get(ids=list(chunk_ids), include=["embeddings"])
-        return {
-            cid: [float(x) for x in e]
-            for cid, e in zip(data["ids"], data["embeddings"], strict=True)
-        }
+        """Stored embeddings by chunk id (to score candidates the ANN query did not return).
+
+        Kept in memory once read: every question asks for some sixty of them, and a chunk id
+        names its text and model, so its stored vector never changes while the id exists.
+        """
+        with self._vectors_lock:
+            found = {cid: self._vectors[cid] for cid in chunk_ids if cid in self._vectors}
+        missing = [cid for cid in chunk_ids if cid not in found]
+        if missing:
+            data = self._chunks.get(ids=missing, include=["embeddings"])
+            fetched = {
+                cid: [float(x) for x in e]
+                for cid, e in zip(data["ids"], data["embeddings"], strict=True)
+            }
+            with self._vectors_lock:
+                self._vectors.update(fetched)
+            found.update(fetched)
+        return {cid: found[cid] for cid in chunk_ids if cid in found}
 
     def query(
         self,
@@ -272,22 +292,31 @@ class ChromaStore:
         if visibility is not None:
             clauses.append({"visibility": {"$in": list(visibility) or [""]}})
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        # Ids and distances only: fetching the documents and metadata took a third of the
+        # query's time, and the chunks come back question after question (kept once read).
         data = self._chunks.query(
             query_embeddings=[list(embedding)],
             n_results=min(k, total),
             where=where,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"],
         )
+        ids = data["ids"][0]
+        chunks = self._chunks_by_id(ids)
         # The ANN index can still return an id whose record a concurrent write has just deleted
-        # (its document and metadata come back as None): such a chunk is not there any more.
+        # (it is then not found): such a chunk is not there any more.
         return [
-            (_to_chunk(cid, doc, meta), 1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                data["ids"][0],
-                data["documents"][0],
-                data["metadatas"][0],
-                data["distances"][0],
-                strict=True,
-            )
-            if doc is not None and meta is not None
+            (chunks[cid], 1.0 - float(dist))
+            for cid, dist in zip(ids, data["distances"][0], strict=True)
+            if cid in chunks
         ]
+
+    def _chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        with self._vectors_lock:
+            found = {cid: self._read_chunks[cid] for cid in ids if cid in self._read_chunks}
+        missing = [cid for cid in ids if cid not in found]
+        if missing:
+            fetched = {c.chunk_id: c for c in self.get_chunks(missing)}
+            with self._vectors_lock:
+                self._read_chunks.update(fetched)
+            found.update(fetched)
+        return found
