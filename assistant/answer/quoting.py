@@ -22,7 +22,6 @@ import numpy as np
 
 from assistant.answer.confidence import content_tokens
 from assistant.japanese import normalize, split_sentences
-from assistant.law.lines import is_numbered_item
 from assistant.scores import zscores
 from assistant.sentences import MIN_SENTENCE_CHARS
 from assistant.types import AnswerSentence, Chunk, Citation, DocumentKind, Hit
@@ -101,12 +100,8 @@ def candidate_sentences(
         prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
         states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
         cue = weights.cue_bonus if states_asked else 0.0
-        # A bare list item (no 。) means little without the sentence that introduces it; a
-        # law's numbered item is quoted under its introducer (found in the chunk, its header
-        # or the chunk before), so it stands as any sentence does.
-        chunk = hits[rank].chunk
-        numbered = chunk.kind in LAW_KINDS and is_numbered_item(sentence)
-        weight = 1.0 if sentence.endswith("。") or numbered else weights.bare_item
+        # A bare list item (no 。) means little without the sentence that introduces it.
+        weight = 1.0 if sentence.endswith("。") else weights.bare_item
         score = (coverage + prior + float(meaning) + cue) * weight
         scored.append(ScoredSentence(sentence, rank, index, score))
     return scored

@@ -43,12 +43,6 @@ def located_lines(chunk: Chunk) -> Iterator[tuple[Location, str]]:
         yield Location(chunk.article, paragraph, item), line
 
 
-def is_numbered_item(line: str) -> bool:
-    """Whether a line is a law's numbered item (「十 金属鉱産物（…）」), which the answer
-    quotes under the sentence introducing its list."""
-    return bool(_ITEM_LINE.match(line))
-
-
 def has_paragraphs(chunk: Chunk) -> bool:
     """Whether the chunk's article has numbered paragraphs (so 第一項 is worth citing)."""
     return bool(chunk.paragraph) or any(

@@ -52,21 +52,6 @@ def test_bare_list_items_rank_below_full_sentences() -> None:
     assert full.score > bare.score
 
 
-def test_a_laws_numbered_item_counts_as_a_sentence_since_it_is_quoted_under_its_list() -> None:
-    from assistant.answer.quoting import candidate_sentences
-
-    text = "次に掲げる物資を特定重要物資として指定する。\n十 金属鉱産物（リチウムに限る。）"
-    law = _hit(text)
-    guide = Hit(Chunk("g", "guide.md", "手引", DocumentKind.GUIDANCE, text, text, 0), 1.0)
-    words = ["金属", "鉱産物", "リチウム"]
-    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
-    (_, item), (_, bare) = (
-        candidate_sentences([h], words, tokenize, lambda _: 1.0) for h in (law, guide)
-    )
-    assert item.text == bare.text == "十 金属鉱産物（リチウムに限る。）"
-    assert item.score > bare.score  # the guide's unnumbered line still counts less
-
-
 def test_a_definition_keeps_the_sentence_that_follows_from_the_overlapping_chunk() -> None:
     first = _hit("前の文です。GOCOの活用も検討します。", "a")
     second = _hit("GOCOの活用も検討します。政府が工場を取得し民間に委託する制度です。", "b")
