@@ -41,6 +41,9 @@ class Snapshot:
     _articles: dict[tuple[str, str], tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _document_articles: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         articles: dict[tuple[str, str], list[str]] = {}
@@ -49,6 +52,10 @@ class Snapshot:
             if chunk.article:
                 articles.setdefault((chunk.source, chunk.article), []).append(cid)
         self._articles.update({key: tuple(ids) for key, ids in articles.items()})
+        order: dict[str, list[str]] = {}
+        for source, article in articles:  # first seen first: reading order
+            order.setdefault(source, []).append(article)
+        self._document_articles.update({source: tuple(a) for source, a in order.items()})
 
     @classmethod
     def load(
@@ -82,11 +89,7 @@ class Snapshot:
 
     def articles_of(self, source: str) -> tuple[str, ...]:
         """A document's articles in reading order (what 前条 and 次条 step through)."""
-        entry = self.manifest.get(source)
-        if entry is None:
-            return ()
-        ordered = [self.chunks[c].article for c in entry.chunk_ids if c in self.chunks]
-        return tuple(a for a in dict.fromkeys(ordered) if a)
+        return self._document_articles.get(source, ())
 
     def article_chunks(self, source: str, article: str) -> tuple[str, ...]:
         """The committed chunks of one article of one document, in reading order."""

@@ -32,6 +32,14 @@ class RankContext:
         """Cosine of the question to stored chunks (vectors are unit length)."""
         return stored_similarities(self.store, chunk_ids, vector)
 
+    def new_hits(self, chunk_ids: Sequence[str], query: Query, score: float) -> list[Hit]:
+        """Hits, at ``score``, for committed chunks retrieval did not return (a named or
+        defining provision a step brings in), with their cosine to the question."""
+        dense = (
+            self.similarities(chunk_ids, query.vector) if chunk_ids and query.vector.size else {}
+        )
+        return [Hit(self.snapshot.chunks[c], score, dense_score=dense.get(c)) for c in chunk_ids]
+
 
 class RankingStep(Protocol):
     """One re-ordering of the candidates for a question."""

@@ -65,9 +65,7 @@ class DocumentBoosts:
         if not missing:
             return hits
         floor = min((h.score for h in hits), default=0.0)
-        dense = context.similarities(missing, query.vector) if query.vector.size else {}
-        added = [Hit(snapshot.chunks[c], floor, dense_score=dense.get(c)) for c in missing]
-        return [*hits, *added]
+        return [*hits, *context.new_hits(missing, query, floor)]
 
 
 def defining_chunks(term: str, snapshot: Snapshot) -> set[str]:

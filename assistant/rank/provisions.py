@@ -62,15 +62,10 @@ class NamedProvisions:
         rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
         chosen = sorted(wanted, key=lambda c: rank.get(c, len(hits)))[: self.pinned]
         top = hits[0].score if hits else 0.0
-        missing = [c for c in chosen if c not in rank]
-        dense = context.similarities(missing, query.vector) if missing and query.vector.size else {}
-        head = [
-            replace(hits[rank[c]], score=top)
-            if c in rank
-            else Hit(snapshot.chunks[c], top, dense_score=dense.get(c))
-            for c in chosen
-        ]
-        return head + [h for h in hits if h.chunk.chunk_id not in set(chosen)]
+        added = iter(context.new_hits([c for c in chosen if c not in rank], query, top))
+        head = [replace(hits[rank[c]], score=top) if c in rank else next(added) for c in chosen]
+        pinned = set(chosen)
+        return head + [h for h in hits if h.chunk.chunk_id not in pinned]
 
 
 def named_provisions(question: str, named: set[str], snapshot: Snapshot) -> list[str]:
