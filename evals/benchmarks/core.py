@@ -15,15 +15,17 @@ import argparse
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import serve_start  # noqa: E402
+
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 DATASET = ROOT / "evals" / "datasets" / "domain.jsonl"
 
@@ -32,46 +34,6 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
     return time.perf_counter() - started
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(env: dict[str, str]) -> tuple[float, float]:
-    """Start `assistant serve`, wait for the page; (seconds until it answered, VmHWM in MB)."""
-    port = _free_port()
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [ASSISTANT, "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(1)
-        else:
-            raise RuntimeError("serve did not come up within 180 s")
-        ready_s = time.monotonic() - started
-        time.sleep(2)
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        peak_kb = next(
-            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
-        )
-        return ready_s, peak_kb / 1024
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _ask_latencies(index_dir: Path) -> tuple[list[float], float]:
@@ -111,8 +73,8 @@ def main() -> None:
         # First start after an ingest embeds every sentence (the peak memory); a restart reads
         # the vectors that start stored.
         (Path(tmp) / "index" / SENTENCE_VECTORS_FILE).unlink()
-        first_start_s, serve_mb = _serve(env)
-        restart_s, _ = _serve(env)
+        first_start_s, serve_mb = serve_start([ASSISTANT], env, ROOT, 180, settle_s=2)
+        restart_s, _ = serve_start([ASSISTANT], env, ROOT, 180, settle_s=2)
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
     figures = {
         "ingest_s": round(ingest_s, 1),

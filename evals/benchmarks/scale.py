@@ -32,12 +32,10 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +49,7 @@ from japanese_texts import (
     jsquad_sentences,
     law_sentences,
 )
+from serving import serve_start
 
 # The command line of the checkout this script lives in (``-m`` from its root), whichever
 # package the interpreter's console script would import.
@@ -135,41 +134,6 @@ def run(command: list[str], env: dict[str, str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, stdout)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve_start(env: dict[str, str], timeout_s: float) -> tuple[float, float]:
-    """Start ``assistant serve``; seconds until the page answers and VmHWM then (MB)."""
-    port = _free_port()
-    started = time.monotonic()
-    command = [*ASSISTANT, "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        while time.monotonic() - started < timeout_s:
-            if process.poll() is not None:
-                raise RuntimeError(f"serve exited with {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(1)
-        else:
-            raise RuntimeError(f"serve did not answer within {timeout_s:.0f} s")
-        ready_s = time.monotonic() - started
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        peak_kb = int(status.split("VmHWM:")[1].split()[0])
-        return ready_s, peak_kb / 1024
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
 def product_env(workdir: Path) -> dict[str, str]:
     """The caller's environment with the index, data and corpus in ``workdir``."""
     env = dict(os.environ)
@@ -219,7 +183,9 @@ def measure(size: int, workdir: Path, serve: bool) -> dict[str, float]:
         "restart_ask_peak_rss_mb": restart.peak_mb,
     }
     if serve:
-        figures["serve_ready_s"], figures["serve_peak_rss_mb"] = serve_start(env, 3600)
+        figures["serve_ready_s"], figures["serve_peak_rss_mb"] = serve_start(
+            ASSISTANT, env, ROOT, 3600
+        )
     return figures
 
 
