@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # torch runs the model folder in embedding_dtype; onnx runs its int8 export (built by
     # prepare-model; needs the [onnx] extra), see assistant/embedding/onnx_runtime.py.
     embedding_backend: Literal["torch", "onnx"] = "torch"
+    # How ingest embeds each sentence for the reranker and the answerer: on its own, alone and
+    # after its header (separate), or pooled from its chunk's single pass (late); see
+    # assistant/sentences.py SentenceIndexer.
+    sentence_vectors: Literal["separate", "late"] = "separate"
 
     vector_store: Literal["chroma", "memory"] = "chroma"
     chroma_mode: Literal["persistent", "http"] = "persistent"

@@ -24,6 +24,7 @@ from assistant.embedding import Embedder, build_embedder
 from assistant.index.keyword import BM25Parameters, JapaneseTokenizer, TokenStore
 from assistant.index.law_links import LawLinkStore
 from assistant.index.owner import IndexOwnership
+from assistant.index.sentence_store import SentenceStore
 from assistant.index.snapshot import IndexReader
 from assistant.index.store import VectorStore
 from assistant.index.writer import IndexWriter
@@ -36,12 +37,14 @@ from assistant.rank.provisions import NamedProvisions
 from assistant.rank.references import DelegationLinks, ReferenceLinks
 from assistant.rank.sentence_rerank import SentenceReranker
 from assistant.retrieve import FusionWeights, Retriever
-from assistant.sentences import SentenceScorer, SentenceVectors
+from assistant.sentences import SentenceIndexer, SentenceScorer, SentenceVectors
 from assistant.terms import TermMap, load_terms
 from assistant.types import Answer, Hit, Query
 
-# Vectors of the indexed sentences, kept next to the index (see SentenceVectors).
-SENTENCE_VECTORS_FILE = "sentence-vectors.npz"
+# Vectors of the indexed sentences, kept next to the index (see SentenceStore), and the single
+# file earlier versions kept them in (taken over into the store, then removed).
+SENTENCES_FOLDER = "sentences"
+LEGACY_SENTENCE_VECTORS_FILE = "sentence-vectors.npz"
 
 
 def _chroma(settings: Settings, embedder: Embedder) -> VectorStore:
@@ -175,10 +178,9 @@ class Pipeline:
             LawLinkStore(settings.index_dir, self.catalog.law_implemented_by),
             settings.index_follow_s if shared else 0.0,
         )
-        self.writer = IndexWriter(
-            settings, self.store, self.embedder, self.catalog, publish=self.reader.refresh
-        )
-        vectors = SentenceVectors(self.embedder, path=settings.index_dir / SENTENCE_VECTORS_FILE)
+        store = SentenceStore(settings.index_dir / SENTENCES_FOLDER, self.embedder.name)
+        store.adopt(settings.index_dir / LEGACY_SENTENCE_VECTORS_FILE)
+        vectors = SentenceVectors(self.embedder, store=store)
         self.scorer = SentenceScorer(
             vectors, settings.rerank_lexical_weight, self.tokenizer.tokenize
         )
@@ -201,6 +203,20 @@ class Pipeline:
         )
         self.ranker = Ranker([RANKING_STEPS[name](parts) for name in settings.steps])
         self.answerer = build_answerer(parts, self.tokenizer, terms, self.embedder)
+        self.sentences = SentenceIndexer(
+            self.embedder,
+            vectors,
+            settings.sentence_vectors if self.uses_sentence_vectors else "off",
+            live_chunks=lambda: list(self.reader.snapshot.chunks),
+        )
+        self.writer = IndexWriter(
+            settings,
+            self.store,
+            self.embedder,
+            self.catalog,
+            publish=self.reader.refresh,
+            embed=self.sentences.embed,
+        )
 
     @property
     def uses_sentence_vectors(self) -> bool:

@@ -3,8 +3,10 @@
 A chunk vector averages some 450 characters, while a question is usually answered by one
 sentence of it. Ranking (the sentence reranker, the delegation step) and answering (which
 sentences to quote) all compare the question with single sentences, so this module is the one
-place that says which sentences a chunk has, embeds each once, keeps the vectors on disk, and
-scores a passage by its best sentence.
+place that says which sentences a chunk has, embeds each once when its chunk is indexed
+(``SentenceIndexer``, called by the index writer), reads the stored vectors back
+(``SentenceVectors``, over ``assistant.index.sentence_store``), and scores a passage by its
+best sentence (``SentenceScorer``).
 
 A sentence alone has lost its context: 「首都のヴィエンチャン市を含む…」 never says which country,
 an item of 第九条 never says what it is a condition for. So each sentence is also embedded with
@@ -18,29 +20,31 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import Embedder, release_freed_memory
+from assistant.embedding import (
+    Embedder,
+    TokenEmbedder,
+    embed_with_sentences,
+    locate_sentences,
+    release_freed_memory,
+)
+from assistant.index.sentence_store import SentenceStore, keys_of
 from assistant.japanese import normalize, split_sentences
 from assistant.types import Chunk, Hit
 
 log = logging.getLogger(__name__)
-# Joins the stored sentences (UTF-8 bytes; a sentence never contains it: lines are split).
-_SEPARATOR = "\n"
 # Sentences shorter than this (item numbers, "削除") say nothing a question could match.
 MIN_SENTENCE_CHARS = 6
 # Texts whose tokens the reranker keeps (headers and sentences: 2,711 in the shipped corpus, 3,407
 # in the JSQuAD benchmark).
 _WORDS_CACHED = 50_000
-# Sentences embedded per batch when the index is filled (see SentenceScorer.fill).
+# Sentences embedded per batch when they are stored (see SentenceIndexer).
 _FILL_BATCH = 64
 
 
@@ -83,96 +87,51 @@ def indexed_sentences(chunk: Chunk) -> list[str]:
 
 
 class SentenceVectors:
-    """e5 passage vectors of sentences, cached by normalized text (LRU, thread-safe).
+    """e5 passage vectors of sentences, by normalized text: the indexed ones from the index's
+    ``SentenceStore`` (written at ingest), others embedded when first asked for; the vectors a
+    question used stay in a small LRU cache (thread-safe).
 
-    With a ``path`` the vectors of the indexed sentences are kept on disk (``save``), so a
-    restart does not embed the corpus again, and every process sees the same vectors: in
-    bfloat16 a sentence's vector depends slightly on the batch it was embedded in (cosine
-    0.996 to 1.0), which was enough to move a passage across the top-five line between a
-    served instance and an evaluation run.
+    Every process reads the same stored vectors: in bfloat16 a sentence's vector depends
+    slightly on the batch it was embedded in (cosine 0.996 to 1.0), which was enough to move a
+    passage across the top-five line between a served instance and an evaluation run.
     """
 
     def __init__(
-        self, embedder: Embedder, capacity: int = 50_000, path: Path | None = None
+        self, embedder: Embedder, capacity: int = 50_000, store: SentenceStore | None = None
     ) -> None:
         self._embedder = embedder
         self._capacity = capacity
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self._path = path
-        if path is not None:
-            self._cache.update(self._read(path))
+        self.store = store
 
-    def _read(self, path: Path) -> dict[str, np.ndarray]:
-        """Stored vectors, or none if the file is missing, damaged or from another model."""
-        if not path.exists():
-            return {}
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                if str(stored["model"]) != self._embedder.name:
-                    return {}
-                keys = (
-                    bytes(stored["keys"]).decode("utf-8").split(_SEPARATOR)
-                    if stored["keys"].size
-                    else []
-                )
-                vectors = np.asarray(stored["vectors"], dtype=np.float32)
-                return dict(zip(keys, vectors, strict=True))
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("ignoring the stored sentence vectors %s (%s)", path, exc)
-            return {}
+    def refresh(self) -> int:
+        """Map the segments another process stored since; returns how many are mapped."""
+        return self.store.refresh() if self.store is not None else 0
 
-    def merge_stored(self) -> int:
-        """Take in the vectors another process stored since this one read the file (sentences
-        already cached keep their vectors); returns how many were new."""
-        if self._path is None:
-            return 0
-        stored = self._read(self._path)
-        with self._lock:
-            fresh = {k: v for k, v in stored.items() if k not in self._cache}
-            self._cache.update(fresh)
-        return len(fresh)
-
-    def save(self, sentences: Sequence[str]) -> None:
-        """Write the vectors of these sentences (the indexed ones) to disk, atomically."""
-        if self._path is None:
-            return
-        keys = list(dict.fromkeys(normalize(s) for s in sentences))
-        with self._lock:
-            rows = [(k, self._cache[k]) for k in keys if k in self._cache and _SEPARATOR not in k]
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".sentences-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(
-                    handle,
-                    model=np.array(self._embedder.name),
-                    keys=np.frombuffer(
-                        _SEPARATOR.join(k for k, _ in rows).encode("utf-8"), dtype=np.uint8
-                    ),
-                    vectors=np.vstack([v for _, v in rows]) if rows else np.zeros((0, 0)),
-                )
-            os.replace(tmp, self._path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def stored(self, sentences: Sequence[str]) -> np.ndarray:
+        """For each (normalized) sentence, whether the store holds its vector."""
+        if self.store is None:
+            return np.zeros(len(sentences), dtype=bool)
+        return self.store.lookup(keys_of(sentences))[0]
 
     def __len__(self) -> int:
-        return len(self._cache)
-
-    def __contains__(self, sentence: object) -> bool:
-        return isinstance(sentence, str) and normalize(sentence) in self._cache
+        return len(self.store) if self.store is not None else len(self._cache)
 
     def of(self, sentences: Sequence[str]) -> np.ndarray:
-        """A (len(sentences), dim) matrix; only sentences not seen before are embedded.
+        """A (len(sentences), dim) matrix: cached, else stored, else embedded now.
 
-        Vectors found in the cache are copied out under the lock and the rest embedded outside
-        it, so a concurrent question evicting entries meanwhile cannot leave a row missing.
+        Vectors found are copied out under the lock and the rest read or embedded outside it,
+        so a concurrent question evicting entries meanwhile cannot leave a row missing.
         """
         keys = [normalize(s) for s in sentences]
         with self._lock:
             found = {k: self._cache[k] for k in keys if k in self._cache}
         todo = [k for k in dict.fromkeys(keys) if k not in found]
+        if todo and self.store is not None:
+            present, vectors = self.store.lookup(keys_of(todo))
+            found.update((k, v) for k, v, ok in zip(todo, vectors, present, strict=True) if ok)
+            todo = [k for k, ok in zip(todo, present, strict=True) if not ok]
         if todo:
             fresh = self._embedder.embed_passages(todo)
             found.update(
@@ -193,6 +152,127 @@ class SentenceVectors:
         if not sentences:
             return np.zeros(0)
         return np.asarray(self.of(sentences) @ query_vector.astype(np.float32), dtype=np.float64)
+
+
+class SentenceIndexer:
+    """Embeds chunks for the index and stores their sentences' vectors as the same step.
+
+    ``separate`` (the default) embeds each chunk, then each of its indexed sentences on its
+    own (alone and after the header: ``indexed_sentences``), in batches of 64 in corpus
+    order, skipping sentences already stored. ``late`` runs each chunk through the model once
+    and pools each sentence's vector from its own tokens (``embed_with_sentences``): a
+    sentence then carries its header and neighbours, and its vector serves for both the
+    sentence alone and the sentence after its header; ingest costs one pass per chunk instead
+    of some seven. ``off`` stores nothing (no stage reads sentence vectors).
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        vectors: SentenceVectors,
+        mode: str = "separate",
+        live_chunks: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
+        self._embedder = embedder
+        self._vectors = vectors
+        self._late = mode == "late" and isinstance(embedder, TokenEmbedder)
+        self.enabled = mode != "off" and vectors.store is not None
+        self._live = live_chunks
+
+    def embed(self, chunks: Sequence[Chunk]) -> list[list[float]]:
+        """The chunks' vectors (as ``embed_passages`` gives them), their sentences stored."""
+        if self.enabled and self._late:
+            return [list(map(float, v)) for v in self._index_late(chunks)]
+        embedded = self._embedder.embed_passages([c.search_text for c in chunks])
+        if self.enabled:
+            self._index_separately(chunks)
+        return embedded
+
+    def fill(self, chunks: Sequence[Chunk]) -> int:
+        """Store the sentences of the chunks whose sentences are not stored yet (an index built
+        before sentences were stored at ingest, or by a process that did not store them)."""
+        if not self.enabled or self._vectors.store is None:
+            return 0
+        missing_ids = set(self._vectors.store.missing_chunks([c.chunk_id for c in chunks]))
+        missing = [c for c in chunks if c.chunk_id in missing_ids]
+        if not missing:
+            return 0
+        started = time.perf_counter()
+        if self._late:
+            self._index_late(missing)
+        else:
+            self._index_separately(missing)
+        log.info(
+            "stored the sentences of %d chunks in %.0f s",
+            len(missing),
+            time.perf_counter() - started,
+        )
+        return len(missing)
+
+    def _store(self, texts: Sequence[str], vectors: np.ndarray, chunks: Sequence[Chunk]) -> None:
+        assert self._vectors.store is not None
+        if not chunks:
+            return
+        self._vectors.store.add(
+            keys_of(texts), vectors, [c.chunk_id for c in chunks], live_chunks=self._live
+        )
+
+    def _index_separately(self, chunks: Sequence[Chunk]) -> None:
+        texts = list(dict.fromkeys(normalize(s) for c in chunks for s in indexed_sentences(c)))
+        todo = [t for t, ok in zip(texts, self._vectors.stored(texts), strict=True) if not ok]
+        rows: list[np.ndarray] = []
+        for start in range(0, len(todo), _FILL_BATCH):
+            embedded = self._embedder.embed_passages(todo[start : start + _FILL_BATCH])
+            rows.append(np.asarray(embedded, dtype=np.float32))
+            release_freed_memory()
+        dimensions = rows[0].shape[1] if rows else 0
+        self._store(todo, np.vstack(rows) if rows else np.zeros((0, dimensions)), chunks)
+
+    def _index_late(self, chunks: Sequence[Chunk]) -> np.ndarray:
+        """One pass per chunk: its vector, and its sentences' pooled vectors stored."""
+        assert isinstance(self._embedder, TokenEmbedder)
+        spans: list[list[tuple[int, int]]] = []
+        keys: list[list[str]] = []
+        framed_rows: list[list[tuple[str, int]]] = []  # a framed sentence reuses its span's row
+        for chunk in chunks:
+            text = chunk.search_text
+            header, body = header_and_sentences(chunk)
+            alone = chunk_sentences(chunk)
+            try:
+                located = locate_sentences(text, alone)
+                framed = locate_sentences(text[len(header) :], body) if header else []
+            except ValueError:
+                log.info("sentences of %s not found in its text; pooled over it", chunk.chunk_id)
+                located, framed, alone = [(0, len(text))], [], [text]
+            # Tokens pool into one span each, so each span is pooled once: the sentence after
+            # its header is the same span of the same pass as the sentence alone.
+            row_of = {span: row for row, span in enumerate(located)}
+            shift = len(header)
+            spans.append(located)
+            keys.append([normalize(k) for k in alone])
+            framed_rows.append(
+                [
+                    (normalize(f"{header} {sentence}"), row_of[(a + shift, b + shift)])
+                    for sentence, (a, b) in zip(body, framed, strict=False)
+                    if (a + shift, b + shift) in row_of
+                ]
+            )
+        chunk_vectors, pooled = embed_with_sentences(self._embedder, texts_of(chunks), spans)
+        texts: list[str] = []
+        rows: list[np.ndarray] = []
+        for own, extra, vectors in zip(keys, framed_rows, pooled, strict=True):
+            texts.extend(own)
+            rows.append(vectors)
+            texts.extend(key for key, _ in extra)
+            rows.append(vectors[[row for _, row in extra]])
+        self._store(texts, np.vstack(rows) if rows else np.zeros((0, 0)), chunks)
+        release_freed_memory()
+        return chunk_vectors
+
+
+def texts_of(chunks: Sequence[Chunk]) -> list[str]:
+    """The texts chunks are embedded by (header line and normalized text)."""
+    return [c.search_text for c in chunks]
 
 
 class SentenceScorer:
@@ -222,33 +302,19 @@ class SentenceScorer:
         """Cosine of the question to each sentence (embedded once, then cached)."""
         return self.vectors.similarities(query_vector, sentences)
 
-    def fill(self, chunks: Sequence[Chunk]) -> int:
-        """Embed, in corpus order, the indexed sentences that have no vector yet; store all.
-
-        Corpus order and batches of 64 make the vectors the same whichever command built them
-        (in bfloat16 a vector varies slightly with its batch). The headers' and sentences'
-        words are read too, so no question waits for SudachiPy. Returns how many were embedded.
-        """
-        sentences = [s for chunk in chunks for s in indexed_sentences(chunk)]
-        missing = [s for s in dict.fromkeys(sentences) if s not in self.vectors]
-        started = time.perf_counter()
-        for start in range(0, len(missing), _FILL_BATCH):
-            self.vectors.of(missing[start : start + _FILL_BATCH])
-            release_freed_memory()
-        if missing or len(self.vectors) != len({normalize(s) for s in sentences}):
-            self.vectors.save(sentences)
-        if self.lexical_weight:
-            for chunk in chunks:
-                header, body = header_and_sentences(chunk)
-                for text in (header, *body):
-                    self.words(text)
-        log.info(
-            "embedded %d of %d sentences in %.0f s",
-            len(missing),
-            len(sentences),
-            time.perf_counter() - started,
-        )
-        return len(missing)
+    def warm_words(self, chunks: Sequence[Chunk]) -> None:
+        """Read the headers' and sentences' words now, so no question waits for SudachiPy
+        (only while they fit the word cache: past it, warming would only evict itself)."""
+        if not self.lexical_weight:
+            return
+        texts: list[str] = []
+        for chunk in chunks:
+            header, body = header_and_sentences(chunk)
+            texts.extend((header, *body))
+        if len(texts) > _WORDS_CACHED:
+            return
+        for text in texts:
+            self.words(text)
 
     def best_sentence_scores(
         self,

@@ -43,22 +43,22 @@ class Assistant:
         return self.pipeline.embedder
 
     def warm_up(self) -> None:
-        """Load the model and make sure every indexed sentence has its vector.
+        """Load the model and make sure every indexed sentence has its stored vector.
 
         The sentence reranker scores every candidate's sentences and the answerer chooses among
         them; embedded lazily, one question over unseen passages would embed some four hundred
-        sentences (tens of seconds), and the vectors would depend on which questions came first
-        (see ``SentenceVectors``). Serving, evaluation and ``ask`` warm up first; the vectors
-        are stored beside the index, so only the first start after an ingest embeds them. Once
-        warm, an ingest embeds the sentences it adds.
+        sentences (tens of seconds). Ingest stores them with their chunks (see
+        ``SentenceIndexer``), so warm-up only checks which chunks are covered: an index built
+        before that, or by a process that did not store them, is completed here once.
         """
         self.embedder.embed_query("warm-up")
         self._fill_sentences()
         self._warm = True
 
     def _fill_sentences(self) -> None:
-        if self.pipeline.uses_sentence_vectors:
-            self.pipeline.scorer.fill(list(self.pipeline.reader.snapshot.chunks.values()))
+        chunks = list(self.pipeline.reader.snapshot.chunks.values())
+        self.pipeline.sentences.fill(chunks)
+        self.pipeline.scorer.warm_words(chunks)
 
     def follow(self) -> None:
         """Take in what another process wrote to a shared (Chroma server) index: a new
@@ -66,7 +66,7 @@ class Assistant:
         stored, and (when warm) vectors for sentences still missing. A no-op except every
         ``index_follow_s`` seconds in ``http`` mode; every question and listing calls it."""
         if self.pipeline.reader.follow():
-            self.pipeline.scorer.vectors.merge_stored()
+            self.pipeline.scorer.vectors.refresh()
             if self._warm:
                 self._fill_sentences()
 
@@ -81,16 +81,13 @@ class Assistant:
     ) -> IngestReport:
         """Index files and folders, then make the result searchable at once.
 
-        In a warm process (serving) the new passages' sentences are embedded here too, so the
-        first questions about a document added in the chat are as fast as any. A cold one (the
-        ``ingest`` command) leaves that to the next warm-up.
+        The new passages' sentences are embedded and stored with them (``SentenceIndexer``),
+        so the first questions about a document added in the chat are as fast as any.
         """
         with self.pipeline.ownership.writing():  # refused while another process serves
             report = self.pipeline.writer.ingest(  # publishes to the reader
                 paths, prune=prune, visibility=visibility, owner=owner, watch=watch
             )
-        if self._warm and (report.added or report.updated):
-            self._fill_sentences()
         return report
 
     def remove_document(self, source: str) -> bool:

@@ -172,6 +172,7 @@ class IndexWriter:
         embedder: Embedder,
         catalog: Catalog,
         publish: Callable[[], None] | None = None,
+        embed: Callable[[Sequence[Chunk]], list[list[float]]] | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
@@ -179,6 +180,9 @@ class IndexWriter:
         self._catalog = catalog
         self._fingerprint = pipeline_fingerprint(settings, embedder)
         self._publish = publish or (lambda: None)
+        # Embeds new chunks; the pipeline's also stores their sentences' vectors (see
+        # SentenceIndexer), so no start after an ingest has to embed them.
+        self._embed = embed or (lambda part: embedder.embed_passages([c.search_text for c in part]))
         self._commit_lock = threading.Lock()
         self._claims_lock = threading.Lock()
         self._claims: Counter[str] = Counter()  # chunk ids of runs that have not committed yet
@@ -324,7 +328,7 @@ class IndexWriter:
             if run.watch.cancelled():
                 raise IngestCancelledError("the upload was cancelled; nothing was indexed")
             part = new[start : start + EMBED_SLICE]
-            vectors = self._embedder.embed_passages([c.search_text for c in part])
+            vectors = self._embed(part)
             release_freed_memory()  # a serving process ingests uploads: keep its peak down
             self._store.add_chunks(part, vectors)
             batch.stored.update(c.chunk_id for c in part)

@@ -6,7 +6,7 @@ Run from the repository root after set-up:
         [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json]
 
 It builds an index of corpus/ in a temporary folder (or copies ``--index``, which skips the
-ingest and, when the folder holds ``sentence-vectors.npz``, the warm-up), adds one firm user per
+ingest), adds one firm user per
 simulated user, starts ``assistant serve`` on 127.0.0.1 and, for each level, lets that many
 users sign in through the sign-in page and ask questions of the domain dataset through the API
 route ``/gradio_api/call/ask`` (each user its own sequence), back to back, for ``--seconds``.

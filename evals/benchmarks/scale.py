@@ -1,7 +1,8 @@
 """Scale benchmark: the product on corpora of 1k, 10k and 100k distinct distractor chunks.
 
-Run from the repository root after set-up (it takes long: about ingest time plus a warm-up
-per size; the 100k size takes hours on two cores):
+Run from the repository root after set-up (it takes long: about the ingest time per size,
+which embeds every chunk and stores its sentences' vectors; the 100k size takes hours on two
+cores):
 
     .venv/bin/python evals/benchmarks/scale.py --sizes 1000 10000 [--json OUT.json]
     .venv/bin/python evals/benchmarks/scale.py --sizes 300 --skip-serve   # a quick smoke run
@@ -18,7 +19,8 @@ ASSISTANT_EMBEDDING_BACKEND, is passed on):
 * ``assistant ingest``: wall time, chunks per second, peak RSS; then the index size on disk;
 * ``assistant eval --dataset evals/datasets/domain.jsonl``: hit@5 and must_include recall with
   the distractors present, ask latency p50/p95 over its 127 questions (one process, after
-  its warm-up, which is the first start after the ingest), its warm-up time and peak RSS;
+  its warm-up: the first start after the ingest, which finds every sentence stored), its
+  warm-up time and peak RSS;
 * ``assistant ask`` once more in a new process: time to the first answer after a restart;
 * ``assistant serve``: seconds until the page answers and peak RSS at that moment.
 

@@ -92,13 +92,12 @@ def test_orphaned_chunks_from_an_interrupted_ingest_are_removed(tmp_path: Path) 
     assert not {c.chunk_id for c in orphan} & assistant.pipeline.store.stored_chunk_ids()
 
 
-def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_does_not(
-    tmp_path: Path,
-) -> None:
+def test_ingest_stores_the_sentence_vectors_so_no_start_embeds_them(tmp_path: Path) -> None:
     """The reranker scores the sentences of every candidate; left to question time, that
-    would be hundreds of sentences for the first questions after an upload. The ``ingest``
-    command stays a pure indexing step: the next warm-up embeds the corpus in order."""
-    from assistant.pipeline import SENTENCE_VECTORS_FILE
+    would be hundreds of sentences for the first questions after an upload, and left to the
+    first start, hours at a ministry library's size. The ingest that adds a chunk stores its
+    sentences' vectors (the ``ingest`` command as well as an upload in a serving process), and
+    a later start embeds nothing: not at warm-up, not for a question."""
     from assistant.sentences import indexed_sentences
 
     class Counting(HashingEmbedder):
@@ -110,23 +109,36 @@ def test_a_warm_process_embeds_the_sentences_it_ingests_and_the_ingest_command_d
             Counting.passages += len(texts)
             return super().embed_passages(texts)
 
-    cold = make_settings(tmp_path / "cold")
-    assert Assistant(cold, HashingEmbedder()).ingest([CORPUS]).ok
-    assert not (cold.index_dir / SENTENCE_VECTORS_FILE).exists()
+    for name, warm_first in (("command", False), ("serving", True)):
+        settings = make_settings(tmp_path / name)
+        writer = Assistant(settings, HashingEmbedder())
+        if warm_first:
+            writer.warm_up()  # nothing indexed yet: a serving process, then an upload
+        assert writer.ingest([CORPUS]).ok
+        chunks = list(writer.pipeline.reader.snapshot.chunks.values())
+        texts = [s for c in chunks for s in indexed_sentences(c)]
+        assert writer.pipeline.scorer.vectors.stored(texts).all()
 
-    warm = make_settings(tmp_path / "warm")
-    serving = Assistant(warm, HashingEmbedder())
-    serving.warm_up()  # nothing indexed yet
-    assert serving.ingest([CORPUS]).ok  # as an upload in the chat
-    assert (warm.index_dir / SENTENCE_VECTORS_FILE).exists()
-    chunks = serving.pipeline.reader.snapshot.chunks.values()
-    assert all(s in serving.pipeline.scorer.vectors for c in chunks for s in indexed_sentences(c))
+        Counting.passages = 0
+        restarted = Assistant(settings, Counting())
+        restarted.warm_up()
+        assert restarted.search("認定を受けた計画を変更したいときの手続は？")
+        restarted.ask("認定を受けた計画を変更したいときの手続は？")
+        assert Counting.passages == 0, name
 
-    restarted = Assistant(warm, Counting())
-    restarted.warm_up()
-    assert restarted.search("認定を受けた計画を変更したいときの手続は？")
-    restarted.ask("認定を受けた計画を変更したいときの手続は？")
-    assert Counting.passages == 0
+
+def test_warm_up_completes_an_index_whose_sentences_were_not_stored(tmp_path: Path) -> None:
+    """An index written by an earlier version (or one whose sentence folder was lost) gets the
+    missing vectors once, at the next warm-up, and only those."""
+    from assistant.pipeline import SENTENCES_FOLDER
+
+    settings = make_settings(tmp_path)
+    assert Assistant(settings, HashingEmbedder()).ingest([CORPUS]).ok
+    shutil.rmtree(settings.index_dir / SENTENCES_FOLDER)
+    restarted = Assistant(settings, HashingEmbedder())
+    chunks = list(restarted.pipeline.reader.snapshot.chunks.values())
+    assert restarted.pipeline.sentences.fill(chunks) == len(chunks)
+    assert restarted.pipeline.sentences.fill(chunks) == 0  # covered now
 
 
 def test_catalog_visibility_tags_every_chunk_and_a_change_retags_them(tmp_path: Path) -> None:

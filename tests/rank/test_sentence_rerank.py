@@ -8,6 +8,7 @@ import numpy as np
 
 from assistant.embedding import HashingEmbedder
 from assistant.index.keyword import JapaneseTokenizer
+from assistant.index.sentence_store import SentenceStore, keys_of
 from assistant.rank.sentence_rerank import SentenceReranker
 from assistant.sentences import (
     SentenceScorer,
@@ -209,28 +210,40 @@ def test_similarities_are_cosines_of_unit_vectors() -> None:
 
 
 def test_stored_vectors_are_read_back_instead_of_embedded_again(tmp_path: Path) -> None:
-    path = tmp_path / "index" / "sentence-vectors.npz"
-    first = SentenceVectors(CountingEmbedder(), path=path)
-    original = first.of(["報告書を提出する。", "期限は三月以内とする。", "別の文書の文。"])
-    first.save(["報告書を提出する。", "期限は三月以内とする。"])  # the indexed sentences only
+    store = SentenceStore(tmp_path / "sentences", CountingEmbedder().name)
+    texts = ["報告書を提出する。", "期限は三月以内とする。"]
+    original = np.asarray(CountingEmbedder().embed_passages(texts), dtype=np.float32)
+    store.add(keys_of(texts), original, ["chunk-1"])
     embedder = CountingEmbedder()
-    again = SentenceVectors(embedder, path=path)
-    assert len(again) == 2 and "期限は三月以内とする。" in again
-    assert np.array_equal(again.of(["報告書を提出する。"])[0], original[0])
+    again = SentenceVectors(embedder, store=SentenceStore(store.folder, embedder.name))
+    assert len(again) == 2 and again.stored(["期限は三月以内とする。", "別の文。"]).tolist() == [
+        True,
+        False,
+    ]
+    # Stored in float16, the model's bfloat16 output loses nothing; the fake's float32 little.
+    assert np.allclose(again.of(["報告書を提出する。"])[0], original[0], atol=1e-3)
     assert embedder.embedded == []
+    again.of(["別の文書の文。"])  # not indexed: embedded now
+    assert embedder.embedded == ["別の文書の文。"]
 
 
-def test_vectors_of_another_model_or_a_damaged_file_are_ignored(tmp_path: Path) -> None:
-    path = tmp_path / "sentence-vectors.npz"
-    stored = SentenceVectors(CountingEmbedder(), path=path)
-    stored.of(["報告書を提出する。"])
-    stored.save(["報告書を提出する。"])
-
-    class OtherModel(CountingEmbedder):
-        @property
-        def name(self) -> str:
-            return "another-model"
-
-    assert len(SentenceVectors(OtherModel(), path=path)) == 0
-    path.write_bytes(b"not an npz file")
-    assert len(SentenceVectors(CountingEmbedder(), path=path)) == 0
+def test_an_old_single_file_of_vectors_is_taken_over_once(tmp_path: Path) -> None:
+    """Indexes built before the store kept their vectors in one .npz: an upgrade reads it
+    instead of embedding every sentence again, then removes it."""
+    legacy = tmp_path / "sentence-vectors.npz"
+    texts = ["報告書を提出する。", "期限は三月以内とする。"]
+    rows = np.asarray(CountingEmbedder().embed_passages(texts), dtype=np.float32)
+    np.savez(
+        legacy,
+        model=np.array(CountingEmbedder().name),
+        keys=np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8),
+        vectors=rows,
+    )
+    store = SentenceStore(tmp_path / "sentences", CountingEmbedder().name)
+    store.adopt(legacy)
+    assert not legacy.exists()
+    found, vectors = store.lookup(keys_of(texts))
+    assert found.all() and np.allclose(vectors, rows, atol=1e-3)
+    legacy.write_bytes(b"not an npz file")  # damaged: ignored and removed, nothing taken
+    store.adopt(legacy)
+    assert not legacy.exists() and len(store) == 2

@@ -1,0 +1,275 @@
+"""Sentence vectors on disk: written at ingest, memory-mapped, read only where a question needs.
+
+The sentence reranker, the delegation step and the answerer compare the question with single
+sentences (see ``assistant.sentences``). Kept as one file read whole into every process, these
+vectors grew with the library (some six per chunk: 600,000 at 100,000 chunks, over a gigabyte
+of float32) and were embedded at the first start after an ingest. Here they are written by the
+ingest that adds their chunks, in **segments** (one per group of new chunks), and a process
+maps the segments instead of reading them: a question touches the pages of the sixty-odd
+passages it scores, and a restart reads only each segment's sorted key array.
+
+A segment is three ``.npy`` files sharing a name: ``keys`` (sorted 64-bit hashes of the
+normalized sentence texts), ``vectors`` (float16 rows in key order: the model runs in
+bfloat16, whose 8-bit mantissa float16's 10 bits hold exactly) and ``chunks`` (hashes of the
+chunk ids whose sentences the segment holds, so a warm-up finds the chunks still missing
+without splitting a single sentence). The keys file is renamed into place last, so a segment
+is visible to other processes only once whole. Past ``MAX_SEGMENTS`` segments are merged into
+one, dropping sentences no live chunk has; a process still mapping a merged-away file keeps
+reading it (POSIX keeps an unlinked file's pages), and a segment gone between listing and
+opening is skipped (its sentences are then embedded again when asked for: slower, not wrong).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+# Beyond this many segments a write merges them all (a lookup searches each segment).
+MAX_SEGMENTS = 8
+_MODEL_FILE = "MODEL"
+_KEYS, _VECTORS, _CHUNKS = ".keys.npy", ".vectors.npy", ".chunks.npy"
+
+Keys = npt.NDArray[np.uint64]
+
+
+def key_of(text: str) -> int:
+    """The 64-bit key of a (normalized) sentence or chunk id."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def keys_of(texts: Iterable[str]) -> Keys:
+    """Keys of many texts, as an array."""
+    return np.fromiter((key_of(t) for t in texts), dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """One segment, mapped: its sorted keys, their vectors (read lazily) and its chunk keys."""
+
+    name: str
+    keys: Keys
+    vectors: npt.NDArray[np.float16]
+    chunks: Keys
+
+    def find(self, wanted: Keys) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+        """For each wanted key, whether this segment has it and at which row."""
+        if not len(self.keys):
+            return np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.intp)
+        rows = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return self.keys[rows] == wanted, rows
+
+
+class SentenceStore:
+    """The segments of one index folder's sentence vectors, for one embedding model.
+
+    Thread-safe: lookups read an immutable list of segments that writes replace whole.
+    """
+
+    def __init__(self, folder: Path, model: str) -> None:
+        self.folder = folder
+        self.model = model
+        self._lock = threading.Lock()
+        self._segments: tuple[_Segment, ...] = ()
+        self.refresh()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Map the segments on disk now (another process may have written some); returns how
+        many there are. Segments of another model are ignored (and replaced by the next write)."""
+        if not self._same_model():
+            with self._lock:
+                self._segments = ()
+            return 0
+        known = {s.name: s for s in self._segments}
+        names = sorted(p.name[: -len(_KEYS)] for p in self.folder.glob(f"*{_KEYS}"))
+        segments = []
+        for name in names:
+            segment = known.get(name) or self._open(name)
+            if segment is not None:
+                segments.append(segment)
+        with self._lock:
+            self._segments = tuple(segments)
+        return len(segments)
+
+    def _same_model(self) -> bool:
+        try:
+            return (self.folder / _MODEL_FILE).read_text(encoding="utf-8") == self.model
+        except OSError:
+            return False
+
+    def _open(self, name: str) -> _Segment | None:
+        base = self.folder / name
+        try:
+            keys = np.load(f"{base}{_KEYS}", allow_pickle=False)
+            vectors = np.load(f"{base}{_VECTORS}", mmap_mode="r", allow_pickle=False)
+            chunks = np.load(f"{base}{_CHUNKS}", allow_pickle=False)
+        except FileNotFoundError:
+            return None  # merged away meanwhile by another process
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring the damaged sentence segment %s (%s)", base, exc)
+            return None
+        if len(keys) != len(vectors) or keys.dtype != np.uint64:
+            log.warning("ignoring the sentence segment %s: keys and vectors differ", base)
+            return None
+        return _Segment(name, keys, vectors, chunks)
+
+    def lookup(self, keys: Keys) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+        """(found, vectors): for each key whether a segment holds it, and its float32 vector
+        (zeros where not found). The newest segment holding a key gives its vector."""
+        segments = self._segments
+        found = np.zeros(len(keys), dtype=bool)
+        dimensions = _dimensions(segments)
+        vectors = np.zeros((len(keys), dimensions), dtype=np.float32)
+        for segment in reversed(segments):
+            if found.all():
+                break
+            present, rows = segment.find(keys)
+            take = present & ~found
+            if take.any():
+                vectors[take] = segment.vectors[rows[take]]
+                found |= take
+        return found, vectors
+
+    def missing_chunks(self, chunk_ids: Sequence[str]) -> list[str]:
+        """The chunk ids whose sentences no segment holds."""
+        wanted = keys_of(chunk_ids)
+        covered = np.zeros(len(wanted), dtype=bool)
+        for segment in self._segments:
+            covered |= np.isin(wanted, segment.chunks)
+        return [cid for cid, done in zip(chunk_ids, covered, strict=True) if not done]
+
+    def __len__(self) -> int:
+        """Sentence vectors stored (a sentence in two segments counts twice until a merge)."""
+        return sum(len(s.keys) for s in self._segments)
+
+    @property
+    def segment_count(self) -> int:
+        """How many segments are mapped."""
+        return len(self._segments)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def adopt(self, legacy: Path) -> None:
+        """Take over the single ``.npz`` file earlier versions kept every sentence vector in
+        (normalized texts joined by newlines, float32 rows, the model's name), then remove it:
+        an upgraded index answers at once instead of embedding its sentences again. The file
+        says nothing of which chunks it covered, so the next warm-up still visits every chunk,
+        finds its sentences stored and records them as covered."""
+        if not legacy.exists():
+            return
+        try:
+            with np.load(legacy, allow_pickle=False) as stored:
+                model = str(stored["model"])
+                raw = bytes(stored["keys"]).decode("utf-8") if stored["keys"].size else ""
+                vectors = np.asarray(stored["vectors"], dtype=np.float32)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring the old sentence vectors %s (%s)", legacy, exc)
+            model, raw, vectors = "", "", np.zeros((0, 0), dtype=np.float32)
+        texts = raw.split("\n") if raw else []
+        if model == self.model and texts and len(texts) == len(vectors):
+            self.add(keys_of(texts), vectors, [])
+            log.info("took over %d sentence vectors from %s", len(texts), legacy.name)
+        legacy.unlink(missing_ok=True)
+
+    def add(
+        self,
+        keys: Keys,
+        vectors: npt.NDArray[np.floating],
+        chunk_ids: Sequence[str],
+        live_chunks: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
+        """Store one segment: ``vectors[i]`` of sentence key ``keys[i]``, for these chunks.
+
+        ``live_chunks`` (gives every committed chunk id, when the caller knows them) lets a write that
+        crosses ``MAX_SEGMENTS`` merge the segments and drop chunks no longer indexed.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._same_model():
+            self._reset()
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        unique = np.ones(len(keys), dtype=bool)
+        unique[1:] = keys[1:] != keys[:-1]
+        self._write(keys[unique], np.asarray(vectors)[order][unique], keys_of(chunk_ids))
+        if self.refresh() > MAX_SEGMENTS:
+            self.merge(live_chunks)
+
+    def _reset(self) -> None:
+        """Drop every segment (they belong to another model) and record this one."""
+        for path in self.folder.glob("*.npy"):
+            path.unlink(missing_ok=True)
+        _write_atomically(self.folder / _MODEL_FILE, self.model.encode("utf-8"))
+
+    def _write(self, keys: Keys, vectors: npt.NDArray[np.floating], chunks: Keys) -> str:
+        name = f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident() % 10**6:06d}"
+        base = self.folder / name
+        _save_atomically(Path(f"{base}{_VECTORS}"), vectors.astype(np.float16))
+        _save_atomically(Path(f"{base}{_CHUNKS}"), np.unique(chunks))
+        _save_atomically(Path(f"{base}{_KEYS}"), keys)  # last: the segment is now visible
+        return name
+
+    def merge(self, live_chunks: Callable[[], Sequence[str]] | None = None) -> None:
+        """Merge every segment into one (newest vector of each key wins). With ``live_chunks``,
+        the merged segment covers only those chunks; sentences are kept whole (a sentence key
+        does not say which chunk it came from, and a few stale rows cost little)."""
+        segments = self._segments
+        if len(segments) < 2:
+            return
+        ordered = list(reversed(segments))  # newest first: np.unique keeps first occurrences
+        keys = np.concatenate([s.keys for s in ordered])
+        first = np.unique(keys, return_index=True)[1]
+        bounds = np.cumsum([0, *(len(s.keys) for s in ordered)])
+        vectors = np.empty((len(first), _dimensions(segments)), dtype=np.float16)
+        for segment, low, high in zip(ordered, bounds[:-1], bounds[1:], strict=True):
+            mine = (first >= low) & (first < high)
+            if mine.any():
+                vectors[mine] = segment.vectors[first[mine] - low]
+        chunks = np.unique(np.concatenate([s.chunks for s in segments]))
+        if live_chunks is not None:
+            chunks = np.intersect1d(chunks, keys_of(live_chunks()))
+        self._write(keys[first], vectors, chunks)
+        for segment in segments:
+            for suffix in (_KEYS, _VECTORS, _CHUNKS):  # keys first: invisible before partial
+                (self.folder / f"{segment.name}{suffix}").unlink(missing_ok=True)
+        self.refresh()
+        log.info("merged %d sentence segments into one (%d sentences)", len(segments), len(first))
+
+
+def _dimensions(segments: Sequence[_Segment]) -> int:
+    """The vectors' width (a segment recording only covered chunks holds no rows)."""
+    return max((s.vectors.shape[1] for s in segments if len(s.keys)), default=0)
+
+
+def _save_atomically(path: Path, array: np.ndarray) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.save(handle, array, allow_pickle=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,94 @@
+"""The sentence store: segments written whole, looked up newest first, merged past a count,
+another model's or a damaged segment ignored."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.index import sentence_store
+from assistant.index.sentence_store import SentenceStore, keys_of
+
+
+def _rows(count: int, seed: int, dimensions: int = 8) -> np.ndarray:
+    rows = np.random.default_rng(seed).normal(size=(count, dimensions)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_vectors_are_found_by_text_and_the_newest_segment_wins(tmp_path: Path) -> None:
+    store = SentenceStore(tmp_path, "model-a")
+    first, second = _rows(3, 1), _rows(2, 2)
+    store.add(keys_of(["甲。", "乙。", "丙。"]), first, ["c1"])
+    store.add(keys_of(["丙。", "丁。"]), second, ["c2"])
+    found, vectors = store.lookup(keys_of(["丁。", "甲。", "無い。", "丙。"]))
+    assert found.tolist() == [True, True, False, True]
+    assert np.allclose(vectors[[0, 1, 3]], [second[1], first[0], second[0]], atol=1e-3)
+    assert not vectors[2].any()
+    assert store.missing_chunks(["c1", "c3", "c2"]) == ["c3"]
+
+
+def test_a_second_process_sees_a_segment_only_after_refreshing(tmp_path: Path) -> None:
+    writer, reader = SentenceStore(tmp_path, "m"), SentenceStore(tmp_path, "m")
+    writer.add(keys_of(["甲。"]), _rows(1, 3), ["c1"])
+    assert not reader.lookup(keys_of(["甲。"]))[0].any()
+    assert reader.refresh() == 1 and reader.lookup(keys_of(["甲。"]))[0].all()
+
+
+def test_files_are_private_and_vectors_are_mapped_not_read(tmp_path: Path) -> None:
+    store = SentenceStore(tmp_path, "m")
+    store.add(keys_of(["甲。"]), _rows(1, 4), ["c1"])
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.glob("*.npy")} == {"0o600"}
+    [segment] = store._segments
+    assert isinstance(segment.vectors, np.memmap)
+
+
+def test_past_the_segment_limit_a_write_merges_them_and_forgets_dead_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sentence_store, "MAX_SEGMENTS", 3)
+    store = SentenceStore(tmp_path, "m")
+    rows = _rows(5, 5)
+    for index in range(3):
+        store.add(
+            keys_of([f"文{index}。", "共通。"]), rows[[index, 4]] * (index + 1), [f"c{index}"]
+        )
+    assert store.segment_count == 3
+    store.add(keys_of(["文3。", "共通。"]), rows[[3, 4]], ["c3"], live_chunks=lambda: ["c1", "c3"])
+    assert store.segment_count == 1
+    assert store.missing_chunks([f"c{i}" for i in range(4)]) == ["c0", "c2"]
+    found, vectors = store.lookup(keys_of(["文0。", "共通。", "文3。"]))
+    assert found.all()  # sentences are kept whole: a key does not say which chunk it came from
+    assert np.allclose(vectors[1], rows[4], atol=1e-3)  # the newest segment's vector (× 1)
+    assert len(list(tmp_path.glob("*.keys.npy"))) == 1
+
+
+def test_segments_holding_only_covered_chunks_mix_with_the_others(tmp_path: Path) -> None:
+    """A warm-up that finds a chunk's sentences all stored records the chunk in a segment with
+    no rows; lookups and merges read past it."""
+    store = SentenceStore(tmp_path, "m")
+    store.add(keys_of([]), np.zeros((0, 0), dtype=np.float32), ["c0"])
+    store.add(keys_of(["甲。"]), _rows(1, 10), ["c1"])
+    assert store.lookup(keys_of(["甲。", "乙。"]))[0].tolist() == [True, False]
+    store.merge()
+    assert store.segment_count == 1 and store.missing_chunks(["c0", "c1"]) == []
+    assert store.lookup(keys_of(["甲。"]))[0].all()
+
+
+def test_another_models_segments_are_ignored_and_replaced(tmp_path: Path) -> None:
+    SentenceStore(tmp_path, "model-a").add(keys_of(["甲。"]), _rows(1, 6), ["c1"])
+    other = SentenceStore(tmp_path, "model-b")
+    assert len(other) == 0 and other.missing_chunks(["c1"]) == ["c1"]
+    other.add(keys_of(["乙。"]), _rows(1, 7), ["c2"])
+    assert len(other) == 1 and len(SentenceStore(tmp_path, "model-a")) == 0
+
+
+def test_a_damaged_or_vanished_segment_is_skipped(tmp_path: Path) -> None:
+    store = SentenceStore(tmp_path, "m")
+    store.add(keys_of(["甲。"]), _rows(1, 8), ["c1"])
+    store.add(keys_of(["乙。"]), _rows(1, 9), ["c2"])
+    first, second = sorted(tmp_path.glob("*.vectors.npy"))
+    first.write_bytes(b"damaged")
+    second.unlink()  # merged away by another process between listing and opening
+    fresh = SentenceStore(tmp_path, "m")
+    assert fresh.segment_count == 0
+    assert fresh.missing_chunks(["c1", "c2"]) == ["c1", "c2"]
