@@ -23,7 +23,16 @@ from assistant.answer.versions import version_notes
 from assistant.definitions import asks_for_definition
 from assistant.index.snapshot import Snapshot
 from assistant.sentences import SentenceScorer
-from assistant.types import Answer, AnswerSentence, Citation, Hit, Query
+from assistant.types import Answer, AnswerSentence, Chunk, Citation, Hit, Query
+
+
+def following_chunk(snapshot: Snapshot, chunk: Chunk) -> Chunk | None:
+    """The next chunk of ``chunk``'s article, where a list it ends in goes on (None if last)."""
+    ids = snapshot.article_chunks(chunk.source, chunk.article) if chunk.article else ()
+    if chunk.chunk_id not in ids:
+        return None
+    place = ids.index(chunk.chunk_id)
+    return snapshot.chunks[ids[place + 1]] if place + 1 < len(ids) else None
 
 
 class ExtractiveAnswerer:
@@ -77,7 +86,13 @@ class ExtractiveAnswerer:
 
         def select(limit: int) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
             return select_sentences(
-                hits, scored, limit, follow, snapshot.preceding, self.weights.diverse_passages
+                hits,
+                scored,
+                limit,
+                follow,
+                snapshot.preceding,
+                self.weights.diverse_passages,
+                later=lambda chunk: following_chunk(snapshot, chunk),
             )
 
         sentences, citations = select(self.sentences)
