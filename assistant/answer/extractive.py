@@ -81,6 +81,7 @@ class ExtractiveAnswerer:
             similarity=lambda texts: self._scorer.similarities(vector, texts),
             cues=answer_cues(query.text),
             weights=self.weights,
+            earlier=snapshot.preceding,
         )
         follow = asks_for_definition(query.question)
 

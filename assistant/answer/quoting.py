@@ -71,6 +71,7 @@ def candidate_sentences(
     similarity: Callable[[Sequence[str]], np.ndarray] | None = None,
     cues: Sequence[re.Pattern[str]] = (),
     weights: QuotingWeights | None = None,
+    earlier: Neighbour | None = None,
 ) -> list[ScoredSentence]:
     """Every sentence of the top passages, scored against the question.
 
@@ -79,6 +80,10 @@ def candidate_sentences(
     the sentence that answers it ("いつまでに" / "遅滞なく"), but its meaning is close.
     ``cues`` (see ``answerability.answer_cues``) add ``weights.cue_bonus`` to a sentence that
     matches one: a question about a deadline is answered by the sentence that states a period.
+    A bare list item counts the question's words in the sentences introducing it as well (found in
+    the chunk before, with ``earlier``, when its list began there): 「十 金属鉱産物（…リチウム…）」
+    answers a question about 特定重要物資 because its list is 「次に掲げる物資を特定重要物資
+    として指定する」.
     """
     weights = weights or QuotingWeights()
     semantic_weight = weights.semantic_weight
@@ -90,12 +95,20 @@ def candidate_sentences(
         for index, sentence in enumerate(split_sentences(hit.chunk.text))
         if len(sentence) >= MIN_SENTENCE_CHARS
     ]
+    context = {
+        (rank, index): [
+            split_sentences(c.text)[i] for c, i in leads_of(hits[rank].chunk, index, earlier)
+        ]
+        for sentence, rank, index in found
+        if not sentence.endswith("。")
+    }
     semantic = np.zeros(len(found))
     if similarity is not None and semantic_weight and len(found) > 1:
         semantic = semantic_weight * zscores(similarity([sentence for sentence, _, _ in found]))
     scored: list[ScoredSentence] = []
     for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
-        tokens = set(tokenize(sentence))
+        leads = context.get((rank, index), ())
+        tokens = set(tokenize(sentence)).union(*(tokenize(t) for t in leads))
         coverage = sum(idf(w) for w in words if w in tokens) / total
         prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
         states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)

@@ -118,3 +118,26 @@ def test_a_condition_brings_its_own_sub_items_but_not_its_sibling_conditions() -
         "イ 適正な競争が確保されること。",
         "ロ 利用者の利益を害さないこと。",
     ]
+
+
+def test_a_bare_item_is_scored_with_the_words_of_the_sentence_introducing_its_list() -> None:
+    from assistant.answer.quoting import candidate_sentences
+
+    first, second = _chunk("a", _FIRST, 0), _chunk("b", _SECOND, 1)
+    words = ["特定重要物資", "リチウム"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+    before = {"b": first}.get
+
+    def score(earlier: object) -> float:
+        scored = candidate_sentences(
+            [Hit(second, 1.0)],
+            words,
+            tokenize,
+            lambda _: 1.0,
+            earlier=earlier,  # type: ignore[arg-type]
+        )
+        return next(s.score for s in scored if "リチウム" in s.text)
+
+    # 「四 金属鉱産物（リチウム…）」 names a 特定重要物資 only through its list's introducer,
+    # which ends the chunk before.
+    assert score(lambda c: before(c.chunk_id)) > score(None)
