@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.answer.abstain import Abstention
-from assistant.answer.answerability import answer_cues
+from assistant.answer.answerability import answer_cues, on_subject
+from assistant.answer.confidence import content_tokens
 from assistant.answer.quoting import (
     QuotingWeights,
     candidate_sentences,
@@ -98,7 +99,9 @@ class ExtractiveAnswerer:
 
         sentences, citations = select(self.sentences)
         decisive = sentences if self.sentences <= self.decisive else select(self.decisive)[0]
-        problem = self.abstention.reason(query, hits, [s.text for s in decisive], keyword)
+        texts = [s.text for s in decisive]
+        subject = on_subject(texts, content_tokens(words), self._tokenize)
+        problem = self.abstention.reason(query, hits, texts, keyword, subject)
         if not sentences or problem:
             return self.abstention.decline(query, hits, evidence, problem)
         return Answer(
