@@ -30,6 +30,9 @@ def test_a_list_is_quoted_with_its_item_numbers_and_cited_to_the_items(real_assi
     assert listed and listed[0]["article"] == "第一条"
     assert listed[0]["item"].startswith("第一号") or listed[0]["item"].startswith("第")
     assert "一 抗菌性物質製剤" in answer.text
+    # The list runs over two chunks of 第一条; the answer quotes it to its last item, citing both.
+    assert "リチウム" in answer.text and "十六 ロケットの部品" in answer.text
+    assert [c["item"] for c in listed][:2] == ["第一号から第九号まで", "第九号から第十六号まで"]
 
 
 def test_a_company_penalty_question_cites_the_penalty_and_the_company_fine(

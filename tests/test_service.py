@@ -97,12 +97,6 @@ def test_an_english_question_the_documents_cannot_answer_is_declined_in_english(
     assert "no passage" in answer.text and answer.nearest
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect (issue #16, declining): on the current law texts this question is "
-    "answered from 外為法 第二十六条, whose item 「…百分の五十以上…」 passes for a stated rate; "
-    "it was declined in session 13's CI run and is answered in every run on this machine since",
-)
 def test_english_abstention_is_in_english(real_assistant: Any) -> None:
     answer = real_assistant.ask("What is the corporate income tax rate in Japan?")
     assert answer.abstained

@@ -120,10 +120,16 @@ class Abstention:
         hits: Sequence[Hit],
         decisive: Sequence[str],
         keyword: KeywordIndex,
+        on_subject: Sequence[str] | None = None,
     ) -> str | None:
-        """Why the decisive sentences cannot answer the question, or None if they can."""
+        """Why the decisive sentences cannot answer the question, or None if they can.
+
+        ``on_subject``, when given, are the decisive sentences about the question's subject:
+        only a figure stated in one of them answers a question asking for a figure.
+        """
         english = query.english
-        answer_type = missing_answer_type(query.text, decisive)
+        stated = decisive if on_subject is None else on_subject
+        answer_type = missing_answer_type(query.text, stated)
         if answer_type:
             return (
                 f"no {answer_type} is stated"

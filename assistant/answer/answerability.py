@@ -5,7 +5,8 @@ batteries?" is a passage about battery subsidies that states no rate. Three chec
 commonest ways a grounded-looking answer would still be wrong:
 
 * the expected answer type: a question asking for a percentage, an amount of money, a phone
-  number, a calendar date, a place or a number of months needs an answer that contains one;
+  number, a calendar date, a place or a number of months needs an answer that contains one, in
+  a sentence about the question's subject (one sharing a content word with it);
 * named things: a proper noun in the question (a company, a country, an agency) that none of the
   top passages mentions means the documents are about something else;
 * article text: a question asking what 第N条 says needs a passage of 第N条.
@@ -14,7 +15,7 @@ commonest ways a grounded-looking answer would still be wrong:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.japanese import normalize
@@ -142,6 +143,20 @@ def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
         if answer_type.asked.search(text) and not answer_type.present.search(answer):
             return answer_type.label
     return None
+
+
+def on_subject(
+    sentences: Sequence[str], subject: Sequence[str], tokenize: Callable[[str], list[str]]
+) -> list[str]:
+    """The sentences that contain a word of the question's subject (its content words).
+
+    A figure answers a question only when it is about what was asked: 「百分の五十以上」 in a
+    provision on foreign investors' voting rights states no corporate tax rate. An English
+    question whose words the glossary cannot put into Japanese has no subject a Japanese
+    sentence can be seen to share, so no figure chosen by meaning alone counts as its answer.
+    """
+    words = set(subject)
+    return [sentence for sentence in sentences if words.intersection(tokenize(sentence))]
 
 
 def answer_cues(question: str) -> tuple[re.Pattern[str], ...]:

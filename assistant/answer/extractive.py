@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.answer.abstain import Abstention
-from assistant.answer.answerability import answer_cues
+from assistant.answer.answerability import answer_cues, on_subject
+from assistant.answer.confidence import content_tokens
 from assistant.answer.quoting import (
     QuotingWeights,
     candidate_sentences,
@@ -23,7 +24,16 @@ from assistant.answer.versions import version_notes
 from assistant.definitions import asks_for_definition
 from assistant.index.snapshot import Snapshot
 from assistant.sentences import SentenceScorer
-from assistant.types import Answer, AnswerSentence, Citation, Hit, Query
+from assistant.types import Answer, AnswerSentence, Chunk, Citation, Hit, Query
+
+
+def following_chunk(snapshot: Snapshot, chunk: Chunk) -> Chunk | None:
+    """The next chunk of ``chunk``'s article, where a list it ends in goes on (None if last)."""
+    ids = snapshot.article_chunks(chunk.source, chunk.article) if chunk.article else ()
+    if chunk.chunk_id not in ids:
+        return None
+    place = ids.index(chunk.chunk_id)
+    return snapshot.chunks[ids[place + 1]] if place + 1 < len(ids) else None
 
 
 class ExtractiveAnswerer:
@@ -72,17 +82,26 @@ class ExtractiveAnswerer:
             similarity=lambda texts: self._scorer.similarities(vector, texts),
             cues=answer_cues(query.text),
             weights=self.weights,
+            earlier=snapshot.preceding,
         )
         follow = asks_for_definition(query.question)
 
         def select(limit: int) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
             return select_sentences(
-                hits, scored, limit, follow, snapshot.preceding, self.weights.diverse_passages
+                hits,
+                scored,
+                limit,
+                follow,
+                snapshot.preceding,
+                self.weights.diverse_passages,
+                later=lambda chunk: following_chunk(snapshot, chunk),
             )
 
         sentences, citations = select(self.sentences)
         decisive = sentences if self.sentences <= self.decisive else select(self.decisive)[0]
-        problem = self.abstention.reason(query, hits, [s.text for s in decisive], keyword)
+        texts = [s.text for s in decisive]
+        subject = on_subject(texts, content_tokens(words), self._tokenize)
+        problem = self.abstention.reason(query, hits, texts, keyword, subject)
         if not sentences or problem:
             return self.abstention.decline(query, hits, evidence, problem)
         return Answer(

@@ -10,6 +10,7 @@ sentence introduces a list (次に掲げる…, 次の方法…), the list items
 included, because in law text the items are the answer; a chosen list item is quoted under the
 sentence that introduces its list, because an item alone does not say what it is a list of: a
 condition ("…虚偽の報告をしたとき。") without its penalty ("…罰金に処する。") would mislead.
+Which sentence introduces which items, in labelled law text and across chunks, is ``lists.py``.
 """
 
 from __future__ import annotations
@@ -21,17 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.confidence import content_tokens
+from assistant.answer.lists import (
+    Neighbour,
+    items_continued,
+    leads_of,
+    list_items_after,
+)
 from assistant.japanese import normalize, split_sentences
 from assistant.scores import zscores
 from assistant.sentences import MIN_SENTENCE_CHARS
-from assistant.types import AnswerSentence, Chunk, Citation, DocumentKind, Hit
-
-_LIST_INTRODUCER = re.compile(r"次(?:の|に)|以下の(?:とおり|各号)")
-# How law items that are full clauses end: a condition (とき), a requirement (こと), a thing or
-# person described (もの, 者). "…ものとする。" and "…することができる。" are statements.
-_ITEM_ENDING = re.compile(r"(?:とき|こと|もの|者)。$")
-LAW_KINDS = frozenset({DocumentKind.LAW, DocumentKind.CABINET_ORDER, DocumentKind.ORDINANCE})
-_MAX_LIST_ITEMS = 16
+from assistant.types import AnswerSentence, Chunk, Citation, Hit
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ def candidate_sentences(
     similarity: Callable[[Sequence[str]], np.ndarray] | None = None,
     cues: Sequence[re.Pattern[str]] = (),
     weights: QuotingWeights | None = None,
+    earlier: Neighbour | None = None,
 ) -> list[ScoredSentence]:
     """Every sentence of the top passages, scored against the question.
 
@@ -79,6 +80,10 @@ def candidate_sentences(
     the sentence that answers it ("いつまでに" / "遅滞なく"), but its meaning is close.
     ``cues`` (see ``answerability.answer_cues``) add ``weights.cue_bonus`` to a sentence that
     matches one: a question about a deadline is answered by the sentence that states a period.
+    A bare list item counts the question's words in the sentences introducing it as well (found in
+    the chunk before, with ``earlier``, when its list began there): 「十 金属鉱産物（…リチウム…）」
+    answers a question about 特定重要物資 because its list is 「次に掲げる物資を特定重要物資
+    として指定する」.
     """
     weights = weights or QuotingWeights()
     semantic_weight = weights.semantic_weight
@@ -90,12 +95,20 @@ def candidate_sentences(
         for index, sentence in enumerate(split_sentences(hit.chunk.text))
         if len(sentence) >= MIN_SENTENCE_CHARS
     ]
+    context = {
+        (rank, index): [
+            split_sentences(c.text)[i] for c, i in leads_of(hits[rank].chunk, index, earlier)
+        ]
+        for sentence, rank, index in found
+        if not sentence.endswith("。")
+    }
     semantic = np.zeros(len(found))
     if similarity is not None and semantic_weight and len(found) > 1:
         semantic = semantic_weight * zscores(similarity([sentence for sentence, _, _ in found]))
     scored: list[ScoredSentence] = []
     for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
-        tokens = set(tokenize(sentence))
+        leads = context.get((rank, index), ())
+        tokens = set(tokenize(sentence)).union(*(tokenize(t) for t in leads))
         coverage = sum(idf(w) for w in words if w in tokens) / total
         prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
         states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
@@ -105,78 +118,6 @@ def candidate_sentences(
         score = (coverage + prior + float(meaning) + cue) * weight
         scored.append(ScoredSentence(sentence, rank, index, score))
     return scored
-
-
-def list_items_after(chunk: Chunk, index: int) -> list[str]:
-    """The item lines that follow sentence ``index`` when it introduces a list."""
-    sentences = split_sentences(chunk.text)
-    if not _LIST_INTRODUCER.search(sentences[index]):
-        return []
-    items: list[str] = []
-    for sentence in sentences[index + 1 :]:
-        if sentence.endswith("。") or len(items) >= _MAX_LIST_ITEMS:
-            break
-        items.append(sentence)
-    return items
-
-
-def is_list_item(sentence: str, law: bool) -> bool:
-    """Whether a sentence is an item of a list rather than a statement of its own.
-
-    An item without 。 ("費用の負担区分") is one in any document. In law text an item may be a
-    full clause that ends in 。 and still state nothing alone: a condition ("…虚偽の報告をした
-    とき。") or a requirement ("…適切であること。") means something only under the sentence
-    that introduces its list ("次の各号のいずれかに該当するときは、…罰金に処する。").
-    """
-    return not sentence.endswith("。") or (law and bool(_ITEM_ENDING.search(sentence)))
-
-
-def _lead_in(sentences: Sequence[str], before: int, law: bool) -> int | None:
-    """The introducer above position ``before`` when only list items lie between; else None.
-
-    An item that opens a sub-list ("…に関する次に掲げる事項") is skipped like any item: the
-    sentence that opens the whole list says what the list is about.
-
-    ``-1`` means the sentences above are all items: the introducer, if any, is further up.
-    """
-    for index in range(before - 1, -1, -1):
-        if not is_list_item(sentences[index], law):
-            return index if _LIST_INTRODUCER.search(sentences[index]) else None
-    return -1
-
-
-def introducer_of(chunk: Chunk, index: int) -> int | None:
-    """The sentence introducing the list that item ``index`` belongs to, if in the chunk.
-
-    "費用の負担区分" quoted alone does not say that it is something the contract must state;
-    "契約において、次に掲げる事項を定める" does, and its items follow it in the answer.
-    """
-    sentences = split_sentences(chunk.text)
-    if not is_list_item(sentences[index], chunk.kind in LAW_KINDS):
-        return None
-    lead = _lead_in(sentences, index, chunk.kind in LAW_KINDS)
-    return None if lead is None or lead < 0 else lead
-
-
-def lead_before(chunk: Chunk, earlier: Chunk | None) -> int | None:
-    """The introducer, in the chunk before, of the list that ``chunk`` opens with.
-
-    A long list (the conditions under 外為法 第七十一条's fine) runs over several chunks; the
-    chunk holding the item asked about may begin in mid-list, its introducer one chunk back.
-    """
-    law = chunk.kind in LAW_KINDS
-    sentences = split_sentences(chunk.text)
-    if (
-        earlier is None
-        or earlier.source != chunk.source
-        or earlier.article != chunk.article
-        or not sentences
-        or not is_list_item(sentences[0], law)
-    ):
-        return None
-    previous = split_sentences(earlier.text)
-    lead = _lead_in(previous, len(previous), law)
-    return None if lead is None or lead < 0 else lead
 
 
 def following_sentence(hits: Sequence[Hit], best: ScoredSentence) -> ScoredSentence | None:
@@ -199,8 +140,9 @@ def select_sentences(
     scored: Sequence[ScoredSentence],
     limit: int,
     follow_best: bool = False,
-    earlier: Callable[[Chunk], Chunk | None] | None = None,
+    earlier: Neighbour | None = None,
     diverse_passages: int = 2,
+    later: Neighbour | None = None,
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Pick the best sentences (in reading order) and number the passages they cite.
 
@@ -209,7 +151,8 @@ def select_sentences(
     sentences of the top passage crowd out the one sentence of the second that answers (the
     order's "三月以内" under the law's "報告を求めることができる"). With ``follow_best`` (a
     definition question) the sentence after the best one is kept too. ``earlier`` gives the
-    chunk before a chunk in its document, where the introducer of a list that spans chunks is.
+    chunk before a chunk in its document, where the introducer of a list that spans chunks is;
+    ``later`` the chunk after, where a list that runs to the end of its chunk goes on.
     """
     unique: dict[str, ScoredSentence] = {}
     for candidate in sorted(scored, key=lambda s: -s.score):
@@ -231,7 +174,7 @@ def select_sentences(
     follower = following_sentence(hits, ranked[0]) if follow_best else None
     if follower and all(follower.text != s.text for s in kept):
         kept.append(follower)
-    units = sorted((_quoted_units(hits, item, earlier) for item in kept), key=lambda u: u[0])
+    units = sorted((_quoted_units(hits, item, earlier, later) for item in kept), key=lambda u: u[0])
     markers: dict[str, int] = {}
     cited: dict[str, Chunk] = {}
     sentences: list[AnswerSentence] = []
@@ -256,36 +199,28 @@ def select_sentences(
 def _quoted_units(
     hits: Sequence[Hit],
     item: ScoredSentence,
-    earlier: Callable[[Chunk], Chunk | None] | None,
+    earlier: Neighbour | None,
+    later: Neighbour | None,
 ) -> tuple[tuple[int, int], list[tuple[Chunk, str]]]:
     """What quoting ``item`` takes, in reading order, and where it sorts (passage rank, place).
 
-    A bare item is quoted as its whole list, from the introducer on. A clause item (a
-    condition ending in とき。) is quoted under its introducer, alone: the other conditions of
-    a penalty list are not what was asked. An item whose introducer ended the previous chunk
-    is quoted under it from that chunk, which the answer then cites too.
+    A bare item is quoted as its whole list, from the introducer on, to the list's end in the
+    chunks that follow. A clause item (a condition ending in とき。) is quoted under its
+    introducers, alone: the other conditions of a penalty list are not what was asked; its own
+    sub-items (イ, ロ) follow it. An item whose introducer ended the previous chunk is quoted
+    under it from that chunk, which the answer then cites too.
     """
     chunk = hits[item.hit_rank].chunk
-    sentences = split_sentences(chunk.text)
-    head = introducer_of(chunk, item.index)
-    if head is not None and not item.text.endswith("。"):
-        items = [(chunk, extra) for extra in list_items_after(chunk, head)]
-        return (item.hit_rank, head), [(chunk, sentences[head]), *items]
-    if head is not None:
-        return (item.hit_rank, item.index), [(chunk, sentences[head]), (chunk, item.text)]
-    items = [(chunk, extra) for extra in list_items_after(chunk, item.index)]  # a nested list
-    if (
-        earlier is not None
-        and is_list_item(item.text, chunk.kind in LAW_KINDS)
-        and _lead_in(sentences, item.index, chunk.kind in LAW_KINDS) == -1
-    ):
-        before = earlier(chunk)
-        lead = lead_before(chunk, before)
-        if before is not None and lead is not None:
-            lead_text = split_sentences(before.text)[lead]
-            quoted = [(before, lead_text), (chunk, item.text), *items]
-            return (item.hit_rank, item.index), quoted
-    return (item.hit_rank, item.index), [(chunk, item.text), *items]
+    chain = leads_of(chunk, item.index, earlier)
+    leads = [(lead, split_sentences(lead.text)[index]) for lead, index in chain]
+    if leads and not item.text.endswith("。"):
+        owner, head = chain[-1]
+        items = [(owner, extra) for extra in list_items_after(owner, head)]
+        place = head if owner is chunk else item.index
+        return (item.hit_rank, place), [*leads, *items, *items_continued(owner, head, later)]
+    own = [(chunk, extra) for extra in list_items_after(chunk, item.index)]  # a nested list
+    own += items_continued(chunk, item.index, later)
+    return (item.hit_rank, item.index), [*leads, (chunk, item.text), *own]
 
 
 def format_answer(sentences: Sequence[AnswerSentence]) -> str:

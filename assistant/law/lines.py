@@ -24,6 +24,13 @@ from assistant.types import Chunk
 
 _PARAGRAPH_LINE = re.compile(r"^([0-9０-９]+) ")
 _ITEM_LINE = re.compile(rf"^({KANJI_NUMBER}(?:の{KANJI_NUMBER})*) ")
+# The labels of the three levels of items, as the loader prints them: 「一 」 (号, also
+# 「三の二 」 and an amending act's 「一から三まで 」), 「イ 」, 「（１） 」.
+_ITEM_LEVELS = (
+    re.compile(rf"^{KANJI_NUMBER}(?:の{KANJI_NUMBER})*(?:から{KANJI_NUMBER}まで)? "),
+    re.compile(r"^[ァ-ヺ] "),
+    re.compile(r"^[（(](?:[0-9０-９]+|[〇一二三四五六七八九十]+)[）)] "),
+)
 
 
 def located_lines(chunk: Chunk) -> Iterator[tuple[Location, str]]:
@@ -41,6 +48,18 @@ def located_lines(chunk: Chunk) -> Iterator[tuple[Location, str]]:
         elif match := _ITEM_LINE.match(line):
             item = item_label((match.group(1),))
         yield Location(chunk.article, paragraph, item), line
+
+
+def line_depth(line: str) -> int:
+    """How deep a line of a law chunk stands: 0 a paragraph, 1 a 号, 2 イ, 3 （１）.
+
+    A list is the lines deeper than the line introducing it, so depth alone says where an
+    enumeration ends, whatever its items end with (「肥料」 or 「…であること。」).
+    """
+    for depth, label in enumerate(_ITEM_LEVELS, start=1):
+        if label.match(line):
+            return depth
+    return 0
 
 
 def has_paragraphs(chunk: Chunk) -> bool:

@@ -50,3 +50,20 @@ def test_answer_cues_name_what_an_answer_of_the_asked_kind_states() -> None:
     assert stated("手数料はいくらですか？", "額は、二万五千円とする。")
     assert not stated("手数料はいくらですか？", "手数料を納付しなければならない。")
     assert answer_cues("支援法人にはどんな法人がなれますか？") == ()
+
+
+def test_a_figure_answers_only_in_a_sentence_about_the_questions_subject() -> None:
+    from assistant.answer.answerability import on_subject
+
+    tokenize = lambda text: [w for w in ("議決権", "補助", "率") if w in text]  # noqa: E731
+    voting = "議決権の数の総議決権に占める割合が百分の五十以上に相当するもの"
+    subsidy = "補助の率は、三分の二以内とする。"
+    assert on_subject([voting, subsidy], ["補助", "率"], tokenize) == [subsidy]
+    stated = on_subject([voting], ["補助", "率"], tokenize)
+    assert missing_answer_type("補助率は何パーセントですか？", stated) == "percentage"
+    # An English question none of whose words the glossary puts into Japanese has no subject a
+    # passage can share: its "rate" is stated nowhere, whatever figure the passages hold.
+    assert on_subject([voting], [], tokenize) == []
+    assert (
+        missing_answer_type("What is the corporate income tax rate in Japan?", []) == "percentage"
+    )

@@ -1,9 +1,7 @@
+from assistant.answer.lists import introducer_of, is_list_item, list_items_after
 from assistant.answer.quoting import (
     ScoredSentence,
     format_answer,
-    introducer_of,
-    is_list_item,
-    list_items_after,
     select_sentences,
 )
 from assistant.types import Chunk, DocumentKind, Hit

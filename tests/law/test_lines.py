@@ -40,3 +40,15 @@ def test_a_quote_is_cited_at_its_item() -> None:
     assert quoted_provision(_chunk(), "二 肥料") == ("第一項", "第二号")
     assert quoted_provision(_chunk(), "公表する") == ("第二項", "")
     assert quoted_provision(_chunk(), "どこにもない") == ("第一項から第二項まで", "")
+
+
+def test_line_depth_reads_the_label_the_loader_prints() -> None:
+    from assistant.law.lines import line_depth
+
+    assert line_depth("主務大臣は、次に掲げる物資を指定する。") == 0
+    assert line_depth("２ 前項の指定は、公示する。") == 0
+    assert line_depth("十 金属鉱産物") == 1
+    assert line_depth("三の二 特定の物資") == 1
+    assert line_depth("イ 適正な競争が確保されること。") == 2
+    assert line_depth("（１） 細目") == 3
+    assert line_depth("十分な証拠がある場合") == 0  # a numeral that is no label
