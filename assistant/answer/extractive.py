@@ -24,16 +24,7 @@ from assistant.answer.versions import version_notes
 from assistant.definitions import asks_for_definition
 from assistant.index.snapshot import Snapshot
 from assistant.sentences import SentenceScorer
-from assistant.types import Answer, AnswerSentence, Chunk, Citation, Hit, Query
-
-
-def following_chunk(snapshot: Snapshot, chunk: Chunk) -> Chunk | None:
-    """The next chunk of ``chunk``'s article, where a list it ends in goes on (None if last)."""
-    ids = snapshot.article_chunks(chunk.source, chunk.article) if chunk.article else ()
-    if chunk.chunk_id not in ids:
-        return None
-    place = ids.index(chunk.chunk_id)
-    return snapshot.chunks[ids[place + 1]] if place + 1 < len(ids) else None
+from assistant.types import Answer, AnswerSentence, Citation, Hit, Query
 
 
 class ExtractiveAnswerer:
@@ -94,7 +85,7 @@ class ExtractiveAnswerer:
                 follow,
                 snapshot.preceding,
                 self.weights.diverse_passages,
-                later=lambda chunk: following_chunk(snapshot, chunk),
+                later=snapshot.following_in_article,
             )
 
         sentences, citations = select(self.sentences)

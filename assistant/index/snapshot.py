@@ -118,6 +118,15 @@ class Snapshot:
         same_document = before.source == chunk.source and before.position == chunk.position - 1
         return before if same_document else None
 
+    def following_in_article(self, chunk: Chunk) -> Chunk | None:
+        """The next chunk of ``chunk``'s article (where a list it ends with goes on), or None
+        when it is the article's last (or has no article)."""
+        ids = self.article_chunks(chunk.source, chunk.article) if chunk.article else ()
+        if chunk.chunk_id not in ids:
+            return None
+        place = ids.index(chunk.chunk_id)
+        return self.chunks[ids[place + 1]] if place + 1 < len(ids) else None
+
     def allows(self, chunk: Chunk, search_filter: SearchFilter) -> bool:
         """Whether a chunk is committed here and passes the filter (superseded versions are
         left out unless asked for or their file is chosen explicitly).
