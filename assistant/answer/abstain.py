@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.answerability import missing_answer_type, missing_article, missing_names
 from assistant.answer.confidence import DenseBands, measure_evidence
-from assistant.answer.scope import asks_about_own_case, out_of_scope_names
+from assistant.answer.scope import asks_about_own_case, out_of_scope_names, unindexed_frames
 from assistant.index.keyword import KeywordIndex
 from assistant.index.snapshot import Snapshot
 from assistant.japanese import normalize
@@ -79,6 +79,7 @@ class Abstention:
         bands: DenseBands | None = None,
         japanese_for: Callable[[str], Sequence[str]] | None = None,
         known: Callable[[str], bool] | None = None,
+        catalogued: Callable[[str], bool] | None = None,
     ) -> None:
         self.threshold = threshold
         self.threshold_en = threshold_en
@@ -86,6 +87,8 @@ class Abstention:
         self._japanese_for = japanese_for or (lambda _name: ())
         # Whether a name is a document the catalog knows or a term the glossary translates.
         self._known = known or (lambda name: bool(self._japanese_for(name)))
+        # Whether a name is a document the catalog knows (by title or alias).
+        self._catalogued = catalogued or (lambda _name: False)
 
     def evidence(self, query: Query, hits: Sequence[Hit], keyword: KeywordIndex) -> Evidence:
         """How well the hits support an answer (dense similarity and word coverage)."""
@@ -104,6 +107,9 @@ class Abstention:
         names = out_of_scope_names(query.search_text, snapshot, self._known)
         if names:
             return _not_mentioned(names, english)
+        frames = unindexed_frames(query.search_text, snapshot, self._catalogued)
+        if frames:
+            return _not_indexed(frames, english)
         if asks_about_own_case(query.search_text):
             return (
                 "the documents state rules, not whether one firm's case falls under them; "
@@ -174,6 +180,16 @@ class Abstention:
 def _named_in(forms: Sequence[str], hits: Sequence[Hit]) -> bool:
     """Whether a passage uses one of a name's Japanese forms (GOCO: 施設委託管理者...)."""
     return any(normalize(form) in h.chunk.search_text for form in forms for h in hits)
+
+
+def _not_indexed(laws: Sequence[str], english: bool) -> str:
+    """The reason given when the question is asked within a law whose text is not indexed."""
+    joined = "、".join(laws)
+    return (
+        f"the indexed documents do not include {joined} itself (they only refer to it)"
+        if english
+        else f"「{joined}」の条文そのものは索引にありません（他の文書が引用しているだけです）"
+    )
 
 
 def _not_mentioned(names: Sequence[str], english: bool) -> str:

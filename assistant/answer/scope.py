@@ -8,6 +8,13 @@ answered by 推進法's passages on joint applications, 「東都マテリアル
 when the index mentions it (checked on the passages whose character bigrams match it best, so
 the cost does not grow with the corpus) or the catalog knows it as a document's title or alias.
 
+A question asked *within* another law (「特許法では、出願公開は…」「不正競争防止法で営業秘密として
+保護されるための要件は」) is out of scope too when that law is not an indexed document, even
+though the index mentions it: 推進法 cites 特許法 for its patent-secrecy chapter, but holds none
+of 特許法's own provisions, so any answer would quote the citing law as if it were the cited
+one. A law is indexed when the catalog names a document by it or an indexed document's title
+contains it (a user's upload included).
+
 A question asking whether the asker's own case falls under a rule (「弊社の…は…に該当しますか」)
 asks for an interpretation no text states: the documents give the rule, not its application
 to one firm's product, so the answer is declined with that reason and the rule shown as nearest.
@@ -33,6 +40,8 @@ _BODY_NAME = re.compile(
     r"[一-龥ァ-ヶーA-Za-z・]{2,}(?:株式会社|有限会社|合同会社|センター|機構|協会|財団|研究所|大学)"
     r"|(?:株式会社|有限会社)[一-龥ァ-ヶーA-Za-z・]{2,}"
 )
+# What makes a law the frame of a question: 「特許法では」「独占禁止法上の」「X法に基づく」.
+_FRAMING = re.compile(r"では|で|上の|上|において|に基づ|によると|によれば|に定め|の規定")
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
 # (自社 is left out: 「メーカーから、自社製品が対象になるのかと照会」 is a third party's case.)
@@ -74,6 +83,26 @@ def out_of_scope_names(
 ) -> list[str]:
     """Names in the question that no indexed passage mentions and the catalog does not know."""
     return [n for n in named_things(text) if not known(n) and not mentioned(snapshot, n)]
+
+
+def framing_laws(text: str) -> list[str]:
+    """The laws a (Japanese) question is asked within: a law name followed by で, では, 上, …"""
+    normalized = normalize(text)
+    return list(
+        dict.fromkeys(
+            m.group() for m in _LAW_NAME.finditer(normalized) if _FRAMING.match(normalized, m.end())
+        )
+    )
+
+
+def unindexed_frames(text: str, snapshot: Snapshot, catalogued: Callable[[str], bool]) -> list[str]:
+    """Laws the question is asked within that are not indexed documents (see module doc)."""
+    titles = [normalize(e.title) for e in snapshot.manifest.values()]
+    return [
+        law
+        for law in framing_laws(text)
+        if not catalogued(law) and not any(law in title for title in titles)
+    ]
 
 
 def asks_about_own_case(text: str) -> bool:

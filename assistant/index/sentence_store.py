@@ -9,8 +9,8 @@ maps the segments instead of reading them: a question touches the pages of the s
 passages it scores, and a restart reads only each segment's sorted key array.
 
 A segment is three ``.npy`` files sharing a name: ``keys`` (sorted 64-bit hashes of the
-normalized sentence texts), ``vectors`` (float16 rows in key order: the model runs in
-bfloat16, whose 8-bit mantissa float16's 10 bits hold exactly) and ``chunks`` (hashes of the
+normalized sentence texts), ``vectors`` (float32 rows in key order: float16 halved the files,
+but its rounding moved one domain case's best sentence below another) and ``chunks`` (hashes of the
 chunk ids whose sentences the segment holds, so a warm-up finds the chunks still missing
 without splitting a single sentence). The keys file is renamed into place last, so a segment
 is visible to other processes only once whole. Past ``MAX_SEGMENTS`` segments are merged into
@@ -60,7 +60,7 @@ class _Segment:
 
     name: str
     keys: Keys
-    vectors: npt.NDArray[np.float16]
+    vectors: npt.NDArray[np.float32]
     chunks: Keys
 
     def find(self, wanted: Keys) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
@@ -216,7 +216,7 @@ class SentenceStore:
     def _write(self, keys: Keys, vectors: npt.NDArray[np.floating], chunks: Keys) -> str:
         name = f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident() % 10**6:06d}"
         base = self.folder / name
-        _save_atomically(Path(f"{base}{_VECTORS}"), vectors.astype(np.float16))
+        _save_atomically(Path(f"{base}{_VECTORS}"), vectors.astype(np.float32))
         _save_atomically(Path(f"{base}{_CHUNKS}"), np.unique(chunks))
         _save_atomically(Path(f"{base}{_KEYS}"), keys)  # last: the segment is now visible
         return name
@@ -232,7 +232,7 @@ class SentenceStore:
         keys = np.concatenate([s.keys for s in ordered])
         first = np.unique(keys, return_index=True)[1]
         bounds = np.cumsum([0, *(len(s.keys) for s in ordered)])
-        vectors = np.empty((len(first), _dimensions(segments)), dtype=np.float16)
+        vectors = np.empty((len(first), _dimensions(segments)), dtype=np.float32)
         for segment, low, high in zip(ordered, bounds[:-1], bounds[1:], strict=True):
             mine = (first >= low) & (first < high)
             if mine.any():

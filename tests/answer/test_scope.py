@@ -3,7 +3,13 @@
 from pathlib import Path
 
 from assistant.answer.answerability import missing_answer_type
-from assistant.answer.scope import asks_about_own_case, named_things, out_of_scope_names
+from assistant.answer.scope import (
+    asks_about_own_case,
+    framing_laws,
+    named_things,
+    out_of_scope_names,
+    unindexed_frames,
+)
 from tests.fakes import chunk, memory_snapshot
 
 
@@ -26,6 +32,27 @@ def test_a_name_counts_when_the_index_mentions_it_or_the_catalog_knows_it(tmp_pa
     known = {"外為法"}.__contains__
     question = "特許法と外為法と独占禁止法の関係、GOCOとEARは？"
     assert out_of_scope_names(question, snapshot, known) == ["独占禁止法", "EAR"]
+
+
+def test_the_law_a_question_is_asked_within_is_recognized_by_the_particle_after_it() -> None:
+    assert framing_laws("特許法では、出願公開は出願日から何か月後ですか？") == ["特許法"]
+    assert framing_laws("独占禁止法上のセーフハーバーの基準は？") == ["独占禁止法"]
+    assert framing_laws("外為法に基づく報告と推進法の届出の違いは？") == ["外為法"]
+    assert framing_laws("推進法と特許法の関係を教えてください。") == []  # named, not the frame
+
+
+def test_a_law_asked_within_must_be_an_indexed_document_not_only_cited(tmp_path: Path) -> None:
+    """推進法 cites 特許法, so the index mentions it, but 特許法's own provisions are not there;
+    a user's upload titled after a law makes that law indexed."""
+    chunks = [
+        chunk("a", "特許法第六十四条の規定による出願公開をしない。", source="推進法.md"),
+        chunk("b", "営業秘密の三要件を解説する。", source="不正競争防止法の概要.md", position=1),
+    ]
+    _, snapshot = memory_snapshot(chunks, tmp_path)
+    catalogued = {"推進法", "外為法"}.__contains__
+    assert unindexed_frames("特許法では出願公開はいつですか？", snapshot, catalogued) == ["特許法"]
+    assert unindexed_frames("不正競争防止法で営業秘密とは？", snapshot, catalogued) == []
+    assert unindexed_frames("外為法では何を報告しますか？", snapshot, catalogued) == []
 
 
 def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None:

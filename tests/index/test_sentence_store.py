@@ -22,7 +22,7 @@ def test_vectors_are_found_by_text_and_the_newest_segment_wins(tmp_path: Path) -
     store.add(keys_of(["丙。", "丁。"]), second, ["c2"])
     found, vectors = store.lookup(keys_of(["丁。", "甲。", "無い。", "丙。"]))
     assert found.tolist() == [True, True, False, True]
-    assert np.allclose(vectors[[0, 1, 3]], [second[1], first[0], second[0]], atol=1e-3)
+    assert np.allclose(vectors[[0, 1, 3]], [second[1], first[0], second[0]], atol=1e-6)
     assert not vectors[2].any()
     assert store.missing_chunks(["c1", "c3", "c2"]) == ["c3"]
 
@@ -58,7 +58,7 @@ def test_past_the_segment_limit_a_write_merges_them_and_forgets_dead_chunks(
     assert store.missing_chunks([f"c{i}" for i in range(4)]) == ["c0", "c2"]
     found, vectors = store.lookup(keys_of(["文0。", "共通。", "文3。"]))
     assert found.all()  # sentences are kept whole: a key does not say which chunk it came from
-    assert np.allclose(vectors[1], rows[4], atol=1e-3)  # the newest segment's vector (× 1)
+    assert np.allclose(vectors[1], rows[4], atol=1e-6)  # the newest segment's vector (× 1)
     assert len(list(tmp_path.glob("*.keys.npy"))) == 1
 
 

@@ -220,8 +220,8 @@ def test_stored_vectors_are_read_back_instead_of_embedded_again(tmp_path: Path) 
         True,
         False,
     ]
-    # Stored in float16, the model's bfloat16 output loses nothing; the fake's float32 little.
-    assert np.allclose(again.of(["報告書を提出する。"])[0], original[0], atol=1e-3)
+    # Stored as float32: read back exactly.
+    assert np.allclose(again.of(["報告書を提出する。"])[0], original[0], atol=1e-6)
     assert embedder.embedded == []
     again.of(["別の文書の文。"])  # not indexed: embedded now
     assert embedder.embedded == ["別の文書の文。"]
@@ -243,7 +243,7 @@ def test_an_old_single_file_of_vectors_is_taken_over_once(tmp_path: Path) -> Non
     store.adopt(legacy)
     assert not legacy.exists()
     found, vectors = store.lookup(keys_of(texts))
-    assert found.all() and np.allclose(vectors, rows, atol=1e-3)
+    assert found.all() and np.allclose(vectors, rows, atol=1e-6)
     legacy.write_bytes(b"not an npz file")  # damaged: ignored and removed, nothing taken
     store.adopt(legacy)
     assert not legacy.exists() and len(store) == 2
