@@ -5,8 +5,9 @@ Run from the repository root after set-up:
     .venv/bin/python evals/benchmarks/load.py [--seconds 60] [--levels 1,5,10,20]
         [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json]
 
-It builds an index of corpus/ in a temporary folder (or copies ``--index``, which skips the
-ingest and, when the folder holds ``sentence-vectors.npz``, the warm-up), adds one firm user per
+It builds an index of corpus/ in a temporary folder (or copies ``--index``, an index of the
+same corpus/ made earlier: no ingest then and, when the folder holds ``sentence-vectors.npz``,
+no warm-up), adds one firm user per
 simulated user, starts ``assistant serve`` on 127.0.0.1 and, for each level, lets that many
 users sign in through the sign-in page and ask questions of the domain dataset through the API
 route ``/gradio_api/call/ask`` (each user its own sequence), back to back, for ``--seconds``.
@@ -36,7 +37,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSISTANT = str(Path(sys.executable).parent / "assistant")
+# The CLI of this checkout, whatever the interpreter's environment installed: the child gets
+# PYTHONPATH=ROOT (see _prepare), so a worktree benchmarks its own code, not the venv's.
+ASSISTANT = [sys.executable, "-m", "assistant.cli"]
 DATASET = ROOT / "evals" / "datasets" / "domain.jsonl"
 PASSWORD = "load-benchmark-password"
 HOST = "127.0.0.1"
@@ -52,6 +55,7 @@ class Level:
     answer_ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rss_mb: float = 0.0
+    load_average: float = 0.0  # the machine's 1-minute load average as the level ended
 
     def figures(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms) or [0.0]
@@ -64,6 +68,7 @@ class Level:
             "p95_ms": round(pick(0.95)),
             "errors": self.errors,
             "rss_mb": round(self.rss_mb),
+            "load_average": round(self.load_average, 1),
         }
 
 
@@ -86,13 +91,17 @@ def _prepare(tmp: Path, index: Path | None, users: int) -> dict[str, str]:
         ASSISTANT_DATA_DIR=str(tmp / "data"),
         HF_HUB_OFFLINE="1",
         GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     if index is not None:
+        # Used as it is: re-ingesting would refuse an index built from another checkout's
+        # corpus/ (its manifest names those paths) even when the files are the same.
         shutil.copytree(index, tmp / "index")
-    subprocess.run([ASSISTANT, "ingest", "corpus"], env=env, cwd=ROOT, check=True)
+    else:
+        subprocess.run([*ASSISTANT, "ingest", "corpus"], env=env, cwd=ROOT, check=True)
     for number in range(users):
         subprocess.run(
-            [ASSISTANT, "users", "add", f"load{number}", "--role", "firm", "--password-stdin"],
+            [*ASSISTANT, "users", "add", f"load{number}", "--role", "firm", "--password-stdin"],
             env=env,
             cwd=ROOT,
             input=PASSWORD,
@@ -183,6 +192,7 @@ def _run_level(base: str, pid: int, users: int, seconds: float, questions: list[
         thread.join()
     level.seconds = time.monotonic() - began
     level.rss_mb = _rss_mb(pid)
+    level.load_average = os.getloadavg()[0]
     for client in clients:
         client.close()
     return level
@@ -224,7 +234,7 @@ def main() -> None:
         base = f"http://{HOST}:{port}"
         log = (tmp / "serve.log").open("wb")
         process = subprocess.Popen(
-            [ASSISTANT, "-v", "serve", "--host", HOST, "--port", str(port)],
+            [*ASSISTANT, "-v", "serve", "--host", HOST, "--port", str(port)],
             env=env,
             cwd=ROOT,
             stdout=log,
