@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.ui.api_sessions import install as install_api_sessions
 from assistant.ui.app import build_app
 from assistant.ui.documents_page import MAX_UPLOAD
 from assistant.ui.services import Services
@@ -41,7 +42,7 @@ def build_server(assistant: Assistant, services: Services) -> Any:
     add_sign_in_routes(server, services.gate)
     blocks = build_app(assistant, services)
     blocks.queue(default_concurrency_limit=assistant.settings.queue_concurrency)
-    return gr.mount_gradio_app(
+    gr.mount_gradio_app(
         server,
         blocks,
         path="",
@@ -54,6 +55,8 @@ def build_server(assistant: Assistant, services: Services) -> Any:
         mcp_server=False,
         max_file_size=MAX_UPLOAD,
     )
+    install_api_sessions(server)  # no kept session (10 ms, 0.1 MB) per API call
+    return server
 
 
 @dataclass
