@@ -3,7 +3,7 @@
 Run from the repository root after set-up:
 
     .venv/bin/python evals/benchmarks/load.py [--seconds 60] [--levels 1,5,10,20]
-        [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json]
+        [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json] [--rss-every S]
 
 It builds an index of corpus/ in a temporary folder (or copies ``--index``, an index of the
 same corpus/ made earlier: no ingest then and, when the folder holds ``sentence-vectors.npz``,
@@ -198,6 +198,31 @@ def _run_level(base: str, pid: int, users: int, seconds: float, questions: list[
     return level
 
 
+class RssSampler:
+    """The server's resident memory every ``every_s`` seconds while the levels run."""
+
+    def __init__(self, pid: int, every_s: float) -> None:
+        self.samples: list[tuple[float, float]] = []  # (seconds since start, MB)
+        self._pid, self._every_s = pid, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        if self._every_s > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        while not self._stop.wait(self._every_s):
+            self.samples.append((round(time.monotonic() - began), round(_rss_mb(self._pid))))
+
+
 def _audit_check(data_dir: Path, answered: list[str]) -> dict[str, Any]:
     """Every answered request in the audit log exactly once (by answer id), and nothing else."""
     with sqlite3.connect(data_dir / "audit.sqlite3") as db:
@@ -222,6 +247,9 @@ def main() -> None:
         "--save-index", type=Path, default=None, help="keep a copy of the warmed index here"
     )
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    parser.add_argument(
+        "--rss-every", type=float, default=0.0, help="also sample RSS every N seconds (0: no)"
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
     questions = _questions()
@@ -246,7 +274,10 @@ def main() -> None:
                 shutil.copytree(tmp / "index", args.save_index, dirs_exist_ok=True)
             first = _ask(_signed_in(base, "load0"), questions[0])  # lazy imports, unmeasured
             started_mb = _rss_mb(process.pid)
-            measured = [_run_level(base, process.pid, n, args.seconds, questions) for n in levels]
+            with RssSampler(process.pid, args.rss_every) as sampler:
+                measured = [
+                    _run_level(base, process.pid, n, args.seconds, questions) for n in levels
+                ]
         except RuntimeError:
             sys.stderr.write((tmp / "serve.log").read_text(errors="replace")[-3000:])
             raise
@@ -263,6 +294,8 @@ def main() -> None:
         "levels": [level.figures() for level in measured],
         "audit": audit,
     }
+    if sampler.samples:
+        report["rss_over_time_mb"] = sampler.samples
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
