@@ -293,7 +293,8 @@ class ChromaStore:
         # Ids and distances only: fetching the documents and metadata took a third of the
         # query's time, and the chunks come back question after question (kept once read).
         data = self._chunks.query(
-            query_embeddings=[list(embedding)],
+            # Python floats: Chroma refuses numpy scalars (a stored vector is a float32 array).
+            query_embeddings=[[float(x) for x in embedding]],
             n_results=min(k, total),
             where=where,
             include=["distances"],

@@ -68,3 +68,11 @@ def test_a_zero_capacity_keeps_nothing_and_still_answers(tmp_path: Path) -> None
     assert store.query(query, 1)[0][0] == chunks[1]
     assert set(store.embeddings_of(["c0", "c1"])) == {"c0", "c1"}
     assert len(store._vectors) == 0 and len(store._read_chunks) == 0
+
+
+def test_a_stored_vector_can_be_queried_with(tmp_path: Path) -> None:
+    """embeddings_of returns float32 arrays; query takes them back as it takes lists."""
+    store = _store(tmp_path)
+    chunks, _ = _filled(store, 3)
+    vector = store.embeddings_of(["c1"])["c1"]
+    assert store.query(vector, 1)[0][0] == chunks[1]
