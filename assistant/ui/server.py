@@ -11,8 +11,6 @@ mostly add contention; the value was chosen from ``evals/benchmarks/load.py`` (R
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import os
 import threading
@@ -40,24 +38,6 @@ _GRADIO_QUEUE_ANALYTICS = {
     "GRADIO_ANALYTICS_MAX_EVENTS": "1000",
     "GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000",
 }
-
-
-_M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
-_SERVE_ARENAS = 2
-
-
-def _limit_malloc_arenas() -> None:
-    """Let the server's threads share two glibc malloc arenas instead of up to 16 (8 per core).
-
-    Each Gradio worker thread otherwise gets an arena of its own, and freed memory stays in
-    the arena that held it: over 8 minutes at 20 users RSS settled about 50 MB lower with two
-    (README, load). Set before the server's threads start; ``MALLOC_ARENA_MAX`` in the
-    environment wins, and anything but glibc is left alone.
-    """
-    if "MALLOC_ARENA_MAX" in os.environ:
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, _SERVE_ARENAS)
 
 
 def _without_missing_matplotlib() -> None:
@@ -145,7 +125,6 @@ def launch(
     """Serve on host:port; with block=False return the running server (call ``close``)."""
     import uvicorn
 
-    _limit_malloc_arenas()
     services = Services.create(assistant)
     removed = services.library.remove_orphans()
     if removed:
