@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     index_follow_s: float = Field(2.0, ge=0.0, le=3600.0)
     chroma_host: str = "127.0.0.1"
     chroma_port: int = Field(8000, ge=1, le=65535)
+    # Chunks (text, metadata and vector) the Chroma adapter keeps once read, least recently
+    # used dropped first: a bound on its memory whatever the index's size (0 = keep none).
+    index_cache_chunks: int = Field(10_000, ge=0, le=10_000_000)
 
     chunk_size: int = Field(450, ge=100, le=4000)
     chunk_overlap: int = Field(80, ge=0, le=1000)

@@ -7,8 +7,10 @@ to ``audit_purges`` (itself undeletable) naming the cut-off and the count, then 
 is older. A purge therefore always leaves a trace, and it is refused while
 ``ASSISTANT_AUDIT_RETENTION_DAYS`` is 0 (keep forever).
 
-Each event is its own transaction in a WAL database with ``synchronous=FULL``: once
-``record`` returns, the event survives the process being killed or the machine losing power.
+Events are committed in a WAL database with ``synchronous=FULL``: once ``record`` returns,
+the event survives the process being killed or the machine losing power. Events recorded at
+the same moment by several threads share one transaction (``group_commit.py``), and nobody's
+``record`` returns before the transaction holding its event has committed.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from assistant.access.audit_events import (
     EventKind,
     QuestionEvent,
 )
+from assistant.access.group_commit import GroupCommit
 from assistant.access.timestamps import from_text, to_text, utc_now
 from assistant.errors import AuditError
-from assistant.sqlite_files import connect, hold_open, open_private_database
+from assistant.sqlite_files import connect, open_private_database
 
 AUDIT_FILE = "audit.sqlite3"
 _KINDS = ", ".join(f"'{k.value}'" for k in EventKind)
@@ -104,7 +107,8 @@ class AuditLog:
         self._clock = clock
         try:
             open_private_database(path, _SCHEMA)
-            self._held = hold_open(path)
+            # Its connection stays open, so closing one no longer checkpoints the WAL per event.
+            self._writer = GroupCommit(path, _INSERT)
         except (OSError, sqlite3.Error) as exc:
             raise AuditError(f"cannot open the audit log {path}: {exc}") from exc
 
@@ -112,8 +116,7 @@ class AuditLog:
         """Append one event and return its id (for a question, the answer id)."""
         row = _row(event, to_text(self._clock()))
         try:
-            with connect(self.path, durable=True) as db:
-                db.execute(_INSERT, row)
+            self._writer.append(row)
         except sqlite3.Error as exc:
             raise AuditError(f"cannot write to the audit log {self.path}: {exc}") from exc
         return str(row[0])

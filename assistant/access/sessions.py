@@ -5,6 +5,12 @@ cookie. Sessions live in the users database (a table of their own) and are check
 the account on every lookup: disabling a user or changing their password ends their sessions
 at once, with no list of sessions to keep in step. The expiry is fixed at creation
 (``ASSISTANT_SESSION_TTL_MINUTES``); a user signs in again after it.
+
+Every request is checked (Gradio's auth dependency, then the handler: three lookups per API
+question), and two database reads per lookup cost about 2 ms. Lookups are therefore kept in
+memory, but only for as long as the database is unchanged: SQLite's ``data_version`` changes
+with every commit of any other connection, in this process or another (``assistant users
+disable`` from a shell), and any change empties the memory before the next lookup answers.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +27,7 @@ from assistant.access.principal import Principal
 from assistant.access.timestamps import from_text, to_text, utc_now
 from assistant.access.users import User, UserStore
 from assistant.errors import UserError
-from assistant.sqlite_files import connect, open_private_database
+from assistant.sqlite_files import connect, hold_open, open_private_database
 
 TOKEN_BYTES = 32
 
@@ -58,8 +65,13 @@ class SessionStore:
         self._clock = clock
         try:
             open_private_database(users.path, _SCHEMA)
+            # Only reads data_version: every write is another connection's, so each one shows.
+            self._watch = hold_open(users.path)
         except (OSError, sqlite3.Error) as exc:
             raise UserError(f"cannot open the sessions in {users.path}: {exc}") from exc
+        self._lock = threading.Lock()
+        self._version = -1
+        self._known: dict[str, tuple[Principal, datetime]] = {}  # digest -> (who, expiry)
 
     def create(self, user: User) -> Session:
         """Open a session for an account that has just proved its password."""
@@ -81,17 +93,43 @@ class SessionStore:
         """
         if not token:
             return None
+        digest = _digest(token)
+        with self._lock:
+            version = self._data_version()
+            if version != self._version:
+                self._known.clear()
+                self._version = version
+            known = self._known.get(digest)
+        if known is not None:
+            return known[0] if known[1] > self._clock() else None
+        principal, expires_at = self._read(digest)
+        if principal is not None:
+            with self._lock:
+                # Kept only if nothing changed since ``version`` was read before the reads: a
+                # change in between leaves it to the next lookup to read again.
+                if self._version == version:
+                    self._known[digest] = (principal, expires_at)
+        return principal
+
+    def _data_version(self) -> int:
+        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
+    def _read(self, digest: str) -> tuple[Principal | None, datetime]:
+        """The principal of a token digest from the database, and the session's expiry."""
         with connect(self.users.path) as db:
             row = db.execute(
                 "SELECT user_name, created_at, expires_at FROM sessions WHERE token_sha256 = ?",
-                (_digest(token),),
+                (digest,),
             ).fetchone()
-        if row is None or from_text(row[2]) <= self._clock():
-            return None
+        if row is None:
+            return None, self._clock()
+        expires_at = from_text(row[2])
+        if expires_at <= self._clock():
+            return None, expires_at
         user = self.users.find(row[0])
         if user is None or user.disabled or from_text(row[1]) < user.password_changed_at:
-            return None
-        return user.principal
+            return None, expires_at
+        return user.principal, expires_at
 
     def revoke(self, token: str) -> None:
         """End a session (sign-out); an unknown token is already ended."""

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
-from assistant.index.store import manifest_stamp
+from assistant.index.read_cache import ReadCache
+from assistant.index.store import Vector, manifest_stamp
 from assistant.types import Chunk, DocumentKind, ManifestEntry
 
 log = logging.getLogger(__name__)
@@ -126,11 +127,11 @@ class ChromaStore:
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self._client = _client(settings)
-        # Stored embeddings and chunks read so far, by chunk id: a chunk id names its text,
-        # metadata and model, so neither changes while the id exists.
-        self._vectors: dict[str, list[float]] = {}
-        self._read_chunks: dict[str, Chunk] = {}
-        self._vectors_lock = threading.Lock()
+        # Stored embeddings (float32, as Chroma keeps them) and chunks read lately, by chunk
+        # id: a chunk id names its text, metadata and model, so neither changes while the id
+        # exists. Bounded (ASSISTANT_INDEX_CACHE_CHUNKS), least recently used dropped first.
+        self._vectors: ReadCache[Vector] = ReadCache(settings.index_cache_chunks)
+        self._read_chunks: ReadCache[Chunk] = ReadCache(settings.index_cache_chunks)
         function = ChromaEmbeddingFunction(embedder)
         try:
             self._chunks = self._client.get_or_create_collection(
@@ -224,10 +225,8 @@ class ChromaStore:
         ids = list(chunk_ids)
         for start in range(0, len(ids), _BATCH):
             self._chunks.delete(ids=ids[start : start + _BATCH])
-        with self._vectors_lock:
-            for cid in ids:
-                self._vectors.pop(cid, None)
-                self._read_chunks.pop(cid, None)
+        self._vectors.discard_many(ids)
+        self._read_chunks.discard_many(ids)
 
     def stored_chunk_ids(self) -> set[str]:
         """Ids of every chunk in Chroma, committed or orphaned."""
@@ -248,23 +247,22 @@ class ChromaStore:
                     found[cid] = _to_chunk(cid, doc, meta)
         return [found[c] for c in ids if c in found]
 
-    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, Vector]:
         """Stored embeddings by chunk id (to score candidates the ANN query did not return).
 
-        Kept in memory once read: every question asks for some sixty of them, and a chunk id
+        Kept in the read cache: every question asks for some sixty of them, and a chunk id
         names its text and model, so its stored vector never changes while the id exists.
         """
-        with self._vectors_lock:
-            found = {cid: self._vectors[cid] for cid in chunk_ids if cid in self._vectors}
+        found = self._vectors.get_many(chunk_ids)
         missing = [cid for cid in chunk_ids if cid not in found]
         if missing:
             data = self._chunks.get(ids=missing, include=["embeddings"])
+            # One array per chunk (a copy, not a view that would keep the whole batch alive).
             fetched = {
-                cid: [float(x) for x in e]
+                cid: np.array(e, dtype=np.float32)
                 for cid, e in zip(data["ids"], data["embeddings"], strict=True)
             }
-            with self._vectors_lock:
-                self._vectors.update(fetched)
+            self._vectors.put_many(fetched)
             found.update(fetched)
         return {cid: found[cid] for cid in chunk_ids if cid in found}
 
@@ -295,7 +293,8 @@ class ChromaStore:
         # Ids and distances only: fetching the documents and metadata took a third of the
         # query's time, and the chunks come back question after question (kept once read).
         data = self._chunks.query(
-            query_embeddings=[list(embedding)],
+            # Python floats: Chroma refuses numpy scalars (a stored vector is a float32 array).
+            query_embeddings=[[float(x) for x in embedding]],
             n_results=min(k, total),
             where=where,
             include=["distances"],
@@ -311,12 +310,10 @@ class ChromaStore:
         ]
 
     def _chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        with self._vectors_lock:
-            found = {cid: self._read_chunks[cid] for cid in ids if cid in self._read_chunks}
+        found = self._read_chunks.get_many(ids)
         missing = [cid for cid in ids if cid not in found]
         if missing:
             fetched = {c.chunk_id: c for c in self.get_chunks(missing)}
-            with self._vectors_lock:
-                self._read_chunks.update(fetched)
+            self._read_chunks.put_many(fetched)
             found.update(fetched)
         return found

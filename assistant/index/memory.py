@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.index.store import entry_stamp
+from assistant.index.store import Vector, entry_stamp
 from assistant.types import Chunk, ManifestEntry
 
 
@@ -70,10 +70,12 @@ class InMemoryStore:
         with self._lock:
             return [self._chunks[c] for c in chunk_ids if c in self._chunks]
 
-    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        """Stored embeddings by chunk id."""
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, Vector]:
+        """Stored embeddings by chunk id (float32, as the Chroma store returns them)."""
         with self._lock:
-            return {c: self._vectors[c].tolist() for c in chunk_ids if c in self._vectors}
+            return {
+                c: self._vectors[c].astype(np.float32) for c in chunk_ids if c in self._vectors
+            }
 
     def query(
         self,

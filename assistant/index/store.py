@@ -14,8 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from assistant.types import Chunk, ManifestEntry
+
+Vector = npt.NDArray[np.float32]  # one stored embedding (unit length)
 
 
 class VectorStore(Protocol):
@@ -54,8 +57,8 @@ class VectorStore(Protocol):
         """Chunks by id, in the order asked (ids the store does not hold are skipped)."""
         ...
 
-    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        """Stored embeddings by chunk id."""
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, Vector]:
+        """Stored embeddings by chunk id (float32)."""
         ...
 
     def query(
@@ -81,7 +84,12 @@ def stored_similarities(
     """Cosine of a query vector to stored chunks (every store keeps unit-length vectors): how
     candidates the ANN query did not return get their dense score."""
     stored = store.embeddings_of(chunk_ids)
-    return {cid: float(np.dot(vector, np.asarray(v))) for cid, v in stored.items()}
+    if not stored:
+        return {}
+    # In float64, as before the vectors were kept as float32: the same scores to the last digit.
+    matrix = np.stack(list(stored.values())).astype(np.float64)
+    scores = matrix @ np.asarray(vector, dtype=np.float64)
+    return {cid: float(score) for cid, score in zip(stored, scores, strict=True)}
 
 
 def manifest_stamp(records: Sequence[tuple[str, str, str, str, str]]) -> str:

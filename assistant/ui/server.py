@@ -12,11 +12,13 @@ mostly add contention; the value was chosen from ``evals/benchmarks/load.py`` (R
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.ui.api_sessions import install as install_api_sessions
 from assistant.ui.app import build_app
 from assistant.ui.documents_page import MAX_UPLOAD
 from assistant.ui.services import Services
@@ -28,6 +30,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _START_TIMEOUT_S = 60.0
 _STOP_TIMEOUT_S = 60.0
+# Gradio's queue keeps timings of its last GRADIO_ANALYTICS_MAX_EVENTS events (10,000) and, by
+# default, rebuilds a pandas table of all of them after every event (GRADIO_ANALYTICS_CACHE_
+# FREQUENCY=1): 9 % of the server's time under load, for a monitoring page this app does not
+# enable. A thousand events, summarized once per thousand, keep the page's figures meaningful.
+_GRADIO_QUEUE_ANALYTICS = {
+    "GRADIO_ANALYTICS_MAX_EVENTS": "1000",
+    "GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000",
+}
+
+
+def _without_missing_matplotlib() -> None:
+    """Make ``import matplotlib`` fail at once when it is not installed.
+
+    Gradio imports it around every event (to switch its backend while a handler runs), and a
+    failed import is not remembered: each one searched the whole module path again (3 % of the
+    server's time under load, on the event loop). ``None`` in ``sys.modules`` is Python's own
+    way to say a module is absent; it is set only when the module cannot be found.
+    """
+    import importlib.util
+    import sys
+
+    if "matplotlib" not in sys.modules and importlib.util.find_spec("matplotlib") is None:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]
 
 
 def build_server(assistant: Assistant, services: Services) -> Any:
@@ -37,11 +62,14 @@ def build_server(assistant: Assistant, services: Services) -> Any:
 
     from assistant.ui.theme import CSS, HEAD_SCRIPT, build_theme
 
+    for name, value in _GRADIO_QUEUE_ANALYTICS.items():
+        os.environ.setdefault(name, value)  # read when the queue is made, below
+    _without_missing_matplotlib()
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     add_sign_in_routes(server, services.gate)
     blocks = build_app(assistant, services)
     blocks.queue(default_concurrency_limit=assistant.settings.queue_concurrency)
-    return gr.mount_gradio_app(
+    gr.mount_gradio_app(
         server,
         blocks,
         path="",
@@ -54,6 +82,8 @@ def build_server(assistant: Assistant, services: Services) -> Any:
         mcp_server=False,
         max_file_size=MAX_UPLOAD,
     )
+    install_api_sessions(server)  # no kept session (10 ms, 0.1 MB) per API call
+    return server
 
 
 @dataclass

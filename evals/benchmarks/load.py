@@ -3,10 +3,11 @@
 Run from the repository root after set-up:
 
     .venv/bin/python evals/benchmarks/load.py [--seconds 60] [--levels 1,5,10,20]
-        [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json]
+        [--concurrency N] [--index DIR] [--save-index DIR] [--json OUT.json] [--rss-every S]
 
-It builds an index of corpus/ in a temporary folder (or copies ``--index``, which skips the
-ingest), adds one firm user per
+It builds an index of corpus/ in a temporary folder (or copies ``--index``, an index of the
+same corpus/ made earlier: no ingest then, and no warm-up work when its sentences are stored),
+adds one firm user per
 simulated user, starts ``assistant serve`` on 127.0.0.1 and, for each level, lets that many
 users sign in through the sign-in page and ask questions of the domain dataset through the API
 route ``/gradio_api/call/ask`` (each user its own sequence), back to back, for ``--seconds``.
@@ -36,7 +37,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSISTANT = str(Path(sys.executable).parent / "assistant")
+# The CLI of this checkout, whatever the interpreter's environment installed: the child gets
+# PYTHONPATH=ROOT (see _prepare), so a worktree benchmarks its own code, not the venv's.
+ASSISTANT = [sys.executable, "-m", "assistant.cli"]
 DATASET = ROOT / "evals" / "datasets" / "domain.jsonl"
 PASSWORD = "load-benchmark-password"
 HOST = "127.0.0.1"
@@ -52,6 +55,7 @@ class Level:
     answer_ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rss_mb: float = 0.0
+    load_average: float = 0.0  # the machine's 1-minute load average as the level ended
 
     def figures(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms) or [0.0]
@@ -64,6 +68,7 @@ class Level:
             "p95_ms": round(pick(0.95)),
             "errors": self.errors,
             "rss_mb": round(self.rss_mb),
+            "load_average": round(self.load_average, 1),
         }
 
 
@@ -86,13 +91,17 @@ def _prepare(tmp: Path, index: Path | None, users: int) -> dict[str, str]:
         ASSISTANT_DATA_DIR=str(tmp / "data"),
         HF_HUB_OFFLINE="1",
         GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     if index is not None:
+        # Used as it is: re-ingesting would refuse an index built from another checkout's
+        # corpus/ (its manifest names those paths) even when the files are the same.
         shutil.copytree(index, tmp / "index")
-    subprocess.run([ASSISTANT, "ingest", "corpus"], env=env, cwd=ROOT, check=True)
+    else:
+        subprocess.run([*ASSISTANT, "ingest", "corpus"], env=env, cwd=ROOT, check=True)
     for number in range(users):
         subprocess.run(
-            [ASSISTANT, "users", "add", f"load{number}", "--role", "firm", "--password-stdin"],
+            [*ASSISTANT, "users", "add", f"load{number}", "--role", "firm", "--password-stdin"],
             env=env,
             cwd=ROOT,
             input=PASSWORD,
@@ -183,9 +192,35 @@ def _run_level(base: str, pid: int, users: int, seconds: float, questions: list[
         thread.join()
     level.seconds = time.monotonic() - began
     level.rss_mb = _rss_mb(pid)
+    level.load_average = os.getloadavg()[0]
     for client in clients:
         client.close()
     return level
+
+
+class RssSampler:
+    """The server's resident memory every ``every_s`` seconds while the levels run."""
+
+    def __init__(self, pid: int, every_s: float) -> None:
+        self.samples: list[tuple[float, float]] = []  # (seconds since start, MB)
+        self._pid, self._every_s = pid, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        if self._every_s > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        while not self._stop.wait(self._every_s):
+            self.samples.append((round(time.monotonic() - began), round(_rss_mb(self._pid))))
 
 
 def _audit_check(data_dir: Path, answered: list[str]) -> dict[str, Any]:
@@ -212,6 +247,9 @@ def main() -> None:
         "--save-index", type=Path, default=None, help="keep a copy of the warmed index here"
     )
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    parser.add_argument(
+        "--rss-every", type=float, default=0.0, help="also sample RSS every N seconds (0: no)"
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
     questions = _questions()
@@ -224,7 +262,7 @@ def main() -> None:
         base = f"http://{HOST}:{port}"
         log = (tmp / "serve.log").open("wb")
         process = subprocess.Popen(
-            [ASSISTANT, "-v", "serve", "--host", HOST, "--port", str(port)],
+            [*ASSISTANT, "-v", "serve", "--host", HOST, "--port", str(port)],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -236,7 +274,10 @@ def main() -> None:
                 shutil.copytree(tmp / "index", args.save_index, dirs_exist_ok=True)
             first = _ask(_signed_in(base, "load0"), questions[0])  # lazy imports, unmeasured
             started_mb = _rss_mb(process.pid)
-            measured = [_run_level(base, process.pid, n, args.seconds, questions) for n in levels]
+            with RssSampler(process.pid, args.rss_every) as sampler:
+                measured = [
+                    _run_level(base, process.pid, n, args.seconds, questions) for n in levels
+                ]
         except RuntimeError:
             sys.stderr.write((tmp / "serve.log").read_text(errors="replace")[-3000:])
             raise
@@ -253,6 +294,8 @@ def main() -> None:
         "levels": [level.figures() for level in measured],
         "audit": audit,
     }
+    if sampler.samples:
+        report["rss_over_time_mb"] = sampler.samples
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -64,3 +64,52 @@ def test_committed_records_survive_a_sigkill_and_the_log_stays_sound(tmp_path: P
     assert stored == [f"a{i}" for i in range(len(stored))]
     log.record(SignInEvent("admin1", succeeded=True))  # and the log goes on
     assert len(list(log.records())) == len(stored) + 1
+
+
+THREADED_WORKER = """
+import sys, threading
+from pathlib import Path
+from assistant.access.audit import AuditLog
+from assistant.access.audit_events import CitedPassage, QuestionEvent
+
+log = AuditLog(Path(sys.argv[1]))
+cited = tuple(CitedPassage(f"chunk-{n}", "324AC0000000228_gaitameho.md") for n in range(5))
+question = "技術の提供に関する事前報告は必要ですか？" * 100
+lock = threading.Lock()
+
+def ask(thread):
+    i = 0
+    while True:
+        log.record(QuestionEvent("tanaka", "相談", question, question, cited, False, 12, f"t{thread}-{i}"))
+        with lock:
+            print(f"t{thread}-{i}", flush=True)
+        i += 1
+
+for thread in range(8):
+    threading.Thread(target=ask, args=(thread,)).start()
+"""
+
+
+def test_records_committed_together_by_many_threads_survive_a_sigkill(tmp_path: Path) -> None:
+    """Eight threads recording at once share transactions (group commit); every record whose
+    ``record`` returned is there after a SIGKILL, and at most one per thread more."""
+    path = tmp_path / "data" / AUDIT_FILE
+    worker = subprocess.Popen(
+        [sys.executable, "-c", THREADED_WORKER, str(path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    reported = [worker.stdout.readline().strip() for _ in range(KILL_AFTER * 4)]
+    worker.send_signal(signal.SIGKILL)
+    rest, errors = worker.communicate(timeout=30)
+    assert worker.returncode == -signal.SIGKILL, errors[-2000:]
+    reported += rest.split()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = [r.event_id for r in AuditLog(path).records()]
+    assert set(reported) <= set(stored) and len(stored) == len(set(stored))
+    assert len(stored) - len(reported) <= 8

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -89,3 +91,40 @@ def test_a_role_change_shows_on_the_next_lookup(sessions: SessionStore) -> None:
 def test_a_session_lifetime_must_be_positive(users: UserStore) -> None:
     with pytest.raises(ValueError, match="positive"):
         SessionStore(users, timedelta(0))
+
+
+def test_a_remembered_lookup_ends_at_once_on_any_change_from_any_process(
+    sessions: SessionStore, clock: Clock
+) -> None:
+    """Lookups are remembered while the database is unchanged; a disable, a password change
+    or a sign-out, here from another process, is seen by the very next lookup."""
+    user = sessions.users.get("tanaka")
+    first, second = sessions.create(user), sessions.create(user)
+    assert sessions.lookup(first.token) is not None  # read, then remembered
+    assert sessions.lookup(second.token) is not None
+    other_process = (
+        "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+        "db.execute(\"UPDATE users SET disabled = 1 WHERE name = 'tanaka'\"); db.commit()"
+    )
+    subprocess.run([sys.executable, "-c", other_process, str(sessions.users.path)], check=True)
+    assert sessions.lookup(first.token) is None and sessions.lookup(second.token) is None
+    with sqlite3.connect(sessions.users.path) as db:
+        db.execute("UPDATE users SET disabled = 0 WHERE name = 'tanaka'")
+    assert sessions.lookup(first.token) is not None
+    sessions.revoke(first.token)
+    assert sessions.lookup(first.token) is None and sessions.lookup(second.token) is not None
+    clock.advance(minutes=30)  # a remembered session still expires on time
+    assert sessions.lookup(second.token) is None
+
+
+def test_an_unchanged_database_is_not_read_again(
+    sessions: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = sessions.create(sessions.users.get("tanaka"))
+    expected = sessions.lookup(session.token)
+    reads: list[str] = []
+    read = sessions._read
+    monkeypatch.setattr(sessions, "_read", lambda digest: reads.append(digest) or read(digest))
+    assert all(sessions.lookup(session.token) == expected for _ in range(5)) and not reads
+    sessions.users.disable("tanaka")
+    assert sessions.lookup(session.token) is None and len(reads) == 1

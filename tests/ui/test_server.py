@@ -23,6 +23,7 @@ from assistant.access.principal import Role
 from assistant.access.users import USERS_FILE, UserStore
 from assistant.embedding import HashingEmbedder
 from assistant.service import Assistant
+from assistant.ui.api_sessions import mounted_gradio_app
 from assistant.ui.server import RunningServer, launch
 from tests.access.conftest import PASSWORD
 from tests.conftest import CORPUS, free_port, make_settings
@@ -37,7 +38,7 @@ ACCOUNTS = {"firm1": Role.FIRM, "staff1": Role.STAFF, "admin1": Role.ADMIN}
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Assistant]]:
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     tmp = tmp_path_factory.mktemp("served")
     settings = make_settings(tmp)
     assistant = Assistant(settings, HashingEmbedder())
@@ -49,11 +50,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Assi
     users = UserStore(settings.data_dir / USERS_FILE, cheap)
     for name, role in ACCOUNTS.items():
         users.add(name, role, PASSWORD)
-    port = free_port()
-    server = launch(assistant, "127.0.0.1", port, block=False)
+    server = launch(assistant, "127.0.0.1", free_port(), block=False)
     assert isinstance(server, RunningServer)
-    yield f"http://127.0.0.1:{port}", assistant
+    yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def served(running: RunningServer) -> tuple[str, Assistant]:
+    return f"http://127.0.0.1:{running.server.config.port}", running.services.assistant
 
 
 def client(base: str, user: str | None = None) -> httpx.Client:
@@ -190,3 +195,26 @@ def test_sign_out_ends_the_session(served: tuple[str, Assistant]) -> None:
     assert http.get("/signout").status_code == 303
     replay = httpx.Client(base_url=base, cookies=cookie, timeout=30)
     assert call(replay, "ask", [QUESTIONS[0], "hybrid"])[0] == 401
+
+
+def test_api_calls_leave_no_session_behind(running: RunningServer) -> None:
+    """A call without a session hash (a script's) keeps no Gradio session and no message box
+    once its result is read: they piled up by the thousand under load (issue #17). A call
+    that names its session (the page) keeps it as before."""
+    base = f"http://127.0.0.1:{running.server.config.port}"
+    gradio_app = mounted_gradio_app(running.server.config.app)
+    holder = gradio_app.state_holder
+    queue = gradio_app.get_blocks()._queue
+    http = client(base, "firm1")
+    call(http, "ask", [QUESTIONS[0], "hybrid"])
+    sessions, boxes = len(holder.session_data), len(queue.pending_messages_per_session)
+    for question in QUESTIONS[:4]:
+        assert call(http, "ask", [question, "keyword"])[1] == "complete"
+    # The last call's own entries go when the next lookup comes: at most one is left.
+    assert len(holder.session_data) <= sessions + 1 and holder.api_calls_held <= 1
+    assert len(queue.pending_messages_per_session) <= boxes + 1
+    posted = http.post(
+        "/gradio_api/call/ask", json={"data": [QUESTIONS[0], "keyword"], "session_hash": "page1"}
+    )
+    http.get(f"/gradio_api/call/ask/{posted.json()['event_id']}")
+    assert "page1" in holder.session_data
