@@ -9,8 +9,8 @@ maps the segments instead of reading them: a question touches the pages of the s
 passages it scores, and a restart reads only each segment's sorted key array.
 
 A segment is three ``.npy`` files sharing a name: ``keys`` (sorted 64-bit hashes of the
-normalized sentence texts), ``vectors`` (float32 rows in key order: float16 halved the files,
-but its rounding moved one domain case's best sentence below another) and ``chunks`` (hashes of the
+normalized sentence texts), ``vectors`` (float32 rows in key order, as the scorer uses them:
+mapped, their size costs disk, not memory) and ``chunks`` (hashes of the
 chunk ids whose sentences the segment holds, so a warm-up finds the chunks still missing
 without splitting a single sentence). The keys file is renamed into place last, so a segment
 is visible to other processes only once whole. Past ``MAX_SEGMENTS`` segments are merged into
