@@ -13,8 +13,12 @@ normalized sentence texts), ``vectors`` (float32 rows in key order, as the score
 mapped, their size costs disk, not memory) and ``chunks`` (hashes of the
 chunk ids whose sentences the segment holds, so a warm-up finds the chunks still missing
 without splitting a single sentence). The keys file is renamed into place last, so a segment
-is visible to other processes only once whole. Past ``MAX_SEGMENTS`` segments are merged into
-one, dropping sentences no live chunk has; a process still mapping a merged-away file keeps
+is visible to other processes only once whole. Segments are merged like a binary counter: the
+newest is merged into the one before it while that one is less than twice its size, so sizes
+grow geometrically towards the oldest, a store of n rows has about log2(n) segments and each row
+is rewritten about log2(n) times in its life (merging every segment on each write would rewrite
+the whole store once per group of chunks ingested). A merge that reaches the oldest segment
+forgets the chunks no longer indexed; a process still mapping a merged-away file keeps
 reading it (POSIX keeps an unlinked file's pages), and a segment gone between listing and
 opening is skipped (its sentences are then embedded again when asked for: slower, not wrong).
 """
@@ -36,8 +40,9 @@ import numpy.typing as npt
 
 log = logging.getLogger(__name__)
 
-# Beyond this many segments a write merges them all (a lookup searches each segment).
-MAX_SEGMENTS = 8
+# Beyond this many segments a write merges them all (a lookup searches each segment); the binary
+# counter keeps far fewer (about 21 at 100,000 chunks of twelve sentences each).
+MAX_SEGMENTS = 32
 _MODEL_FILE = "MODEL"
 _KEYS, _VECTORS, _CHUNKS = ".keys.npy", ".vectors.npy", ".chunks.npy"
 
@@ -193,8 +198,8 @@ class SentenceStore:
     ) -> None:
         """Store one segment: ``vectors[i]`` of sentence key ``keys[i]``, for these chunks.
 
-        ``live_chunks`` (gives every committed chunk id, when the caller knows them) lets a write that
-        crosses ``MAX_SEGMENTS`` merge the segments and drop chunks no longer indexed.
+        ``live_chunks`` (gives every committed chunk id, when the caller knows them) lets a merge
+        that reaches the oldest segment drop the chunks no longer indexed.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self._same_model():
@@ -204,8 +209,21 @@ class SentenceStore:
         unique = np.ones(len(keys), dtype=bool)
         unique[1:] = keys[1:] != keys[:-1]
         self._write(keys[unique], np.asarray(vectors)[order][unique], keys_of(chunk_ids))
-        if self.refresh() > MAX_SEGMENTS:
-            self.merge(live_chunks)
+        self.refresh()
+        self._compact(live_chunks)
+
+    def _compact(self, live_chunks: Callable[[], Sequence[str]] | None) -> None:
+        """Merge the newest segments while the one before the newest is less than twice its
+        size (see the module docstring); past ``MAX_SEGMENTS`` merge them all."""
+        while len(self._segments) >= 2:
+            segments = self._segments
+            if len(segments) > MAX_SEGMENTS:
+                self._merge(segments, live_chunks)
+                continue
+            older, newer = segments[-2], segments[-1]
+            if _size(older) >= 2 * _size(newer):
+                return
+            self._merge(segments[-2:], live_chunks if len(segments) == 2 else None)
 
     def _reset(self) -> None:
         """Drop every segment (they belong to another model) and record this one."""
@@ -213,8 +231,10 @@ class SentenceStore:
             path.unlink(missing_ok=True)
         _write_atomically(self.folder / _MODEL_FILE, self.model.encode("utf-8"))
 
-    def _write(self, keys: Keys, vectors: npt.NDArray[np.floating], chunks: Keys) -> str:
-        name = f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident() % 10**6:06d}"
+    def _write(
+        self, keys: Keys, vectors: npt.NDArray[np.floating], chunks: Keys, name: str = ""
+    ) -> str:
+        name = name or f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident() % 10**6:06d}"
         base = self.folder / name
         _save_atomically(Path(f"{base}{_VECTORS}"), vectors.astype(np.float32))
         _save_atomically(Path(f"{base}{_CHUNKS}"), np.unique(chunks))
@@ -222,10 +242,18 @@ class SentenceStore:
         return name
 
     def merge(self, live_chunks: Callable[[], Sequence[str]] | None = None) -> None:
-        """Merge every segment into one (newest vector of each key wins). With ``live_chunks``,
-        the merged segment covers only those chunks; sentences are kept whole (a sentence key
-        does not say which chunk it came from, and a few stale rows cost little)."""
-        segments = self._segments
+        """Merge every segment into one (see ``_merge``)."""
+        self._merge(self._segments, live_chunks)
+
+    def _merge(
+        self,
+        segments: Sequence[_Segment],
+        live_chunks: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
+        """Merge consecutive segments into one (the newest vector of each key wins), named to
+        sort where the newest of them did. With ``live_chunks`` the result covers only those
+        chunks; sentences are kept whole (a sentence key does not say which chunk it came
+        from, and a few stale rows cost little)."""
         if len(segments) < 2:
             return
         ordered = list(reversed(segments))  # newest first: np.unique keeps first occurrences
@@ -240,12 +268,17 @@ class SentenceStore:
         chunks = np.unique(np.concatenate([s.chunks for s in segments]))
         if live_chunks is not None:
             chunks = np.intersect1d(chunks, keys_of(live_chunks()))
-        self._write(keys[first], vectors, chunks)
+        self._write(keys[first], vectors, chunks, name=f"{segments[-1].name}m")
         for segment in segments:
             for suffix in (_KEYS, _VECTORS, _CHUNKS):  # keys first: invisible before partial
                 (self.folder / f"{segment.name}{suffix}").unlink(missing_ok=True)
         self.refresh()
-        log.info("merged %d sentence segments into one (%d sentences)", len(segments), len(first))
+        log.debug("merged %d sentence segments (%d sentences)", len(segments), len(first))
+
+
+def _size(segment: _Segment) -> int:
+    """A segment's weight for merging: its rows, and the chunks it records (some hold no rows)."""
+    return len(segment.keys) + len(segment.chunks)
 
 
 def _dimensions(segments: Sequence[_Segment]) -> int:

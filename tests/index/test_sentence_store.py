@@ -42,24 +42,39 @@ def test_files_are_private_and_vectors_are_mapped_not_read(tmp_path: Path) -> No
     assert isinstance(segment.vectors, np.memmap)
 
 
-def test_past_the_segment_limit_a_write_merges_them_and_forgets_dead_chunks(
+def test_segments_merge_like_a_binary_counter_and_the_oldest_merge_forgets_dead_chunks(
+    tmp_path: Path,
+) -> None:
+    """Equal writes leave at most one segment per bit of their count, each at least twice the
+    size of the next newer one (pruning a removed chunk may merge one more), every vector is still found in segments kept in age order, and a merge reaching the oldest
+    segment keeps only the chunks still indexed."""
+    store = SentenceStore(tmp_path, "m")
+    rows = _rows(7, 5)
+    for index in range(7):
+        store.add(
+            keys_of([f"文{index}。"]),
+            rows[[index]],
+            [f"c{index}"],
+            live_chunks=lambda: [f"c{i}" for i in range(1, 8)],  # c0 was removed meanwhile
+        )
+    sizes = [len(s.keys) + len(s.chunks) for s in store._segments]
+    assert len(sizes) <= 3 and all(a >= 2 * b for a, b in zip(sizes, sizes[1:], strict=False))
+    found, vectors = store.lookup(keys_of([f"文{i}。" for i in range(7)]))
+    assert found.all() and np.allclose(vectors, rows, atol=1e-6)
+    assert store.missing_chunks([f"c{i}" for i in range(7)]) == ["c0"]
+    names = sorted(p.name for p in tmp_path.glob("*.keys.npy"))
+    assert [s.name for s in store._segments] == [n[: -len(".keys.npy")] for n in names]
+
+
+def test_past_the_segment_limit_every_segment_is_merged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sentence_store, "MAX_SEGMENTS", 3)
+    monkeypatch.setattr(sentence_store, "MAX_SEGMENTS", 2)
     store = SentenceStore(tmp_path, "m")
-    rows = _rows(5, 5)
-    for index in range(3):
-        store.add(
-            keys_of([f"文{index}。", "共通。"]), rows[[index, 4]] * (index + 1), [f"c{index}"]
-        )
-    assert store.segment_count == 3
-    store.add(keys_of(["文3。", "共通。"]), rows[[3, 4]], ["c3"], live_chunks=lambda: ["c1", "c3"])
-    assert store.segment_count == 1
-    assert store.missing_chunks([f"c{i}" for i in range(4)]) == ["c0", "c2"]
-    found, vectors = store.lookup(keys_of(["文0。", "共通。", "文3。"]))
-    assert found.all()  # sentences are kept whole: a key does not say which chunk it came from
-    assert np.allclose(vectors[1], rows[4], atol=1e-6)  # the newest segment's vector (× 1)
-    assert len(list(tmp_path.glob("*.keys.npy"))) == 1
+    for index, size in enumerate((8, 2, 1)):  # sizes that the counter alone would keep apart
+        texts = [f"文{index}-{i}。" for i in range(size)]
+        store.add(keys_of(texts), _rows(size, index), [f"c{index}"])
+    assert store.segment_count == 1 and len(store) == 11
 
 
 def test_segments_holding_only_covered_chunks_mix_with_the_others(tmp_path: Path) -> None:
@@ -84,8 +99,8 @@ def test_another_models_segments_are_ignored_and_replaced(tmp_path: Path) -> Non
 
 def test_a_damaged_or_vanished_segment_is_skipped(tmp_path: Path) -> None:
     store = SentenceStore(tmp_path, "m")
-    store.add(keys_of(["甲。"]), _rows(1, 8), ["c1"])
-    store.add(keys_of(["乙。"]), _rows(1, 9), ["c2"])
+    store.add(keys_of(["甲。", "丙。", "丁。"]), _rows(3, 8), ["c1"])
+    store.add(keys_of(["乙。"]), _rows(1, 9), ["c2"])  # a quarter the size: not merged
     first, second = sorted(tmp_path.glob("*.vectors.npy"))
     first.write_bytes(b"damaged")
     second.unlink()  # merged away by another process between listing and opening
