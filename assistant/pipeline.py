@@ -208,7 +208,6 @@ class Pipeline:
             self.embedder,
             vectors,
             settings.sentence_vectors if self.uses_sentence_vectors else "off",
-            live_chunks=lambda: list(self.reader.snapshot.chunks),
         )
         self.writer = IndexWriter(
             settings,

@@ -171,13 +171,11 @@ class SentenceIndexer:
         embedder: Embedder,
         vectors: SentenceVectors,
         mode: str = "separate",
-        live_chunks: Callable[[], Sequence[str]] | None = None,
     ) -> None:
         self._embedder = embedder
         self._vectors = vectors
         self._late = mode == "late" and isinstance(embedder, TokenEmbedder)
         self.enabled = mode != "off" and vectors.store is not None
-        self._live = live_chunks
 
     def embed(self, chunks: Sequence[Chunk]) -> list[list[float]]:
         """The chunks' vectors (as ``embed_passages`` gives them), their sentences stored."""
@@ -213,9 +211,7 @@ class SentenceIndexer:
         assert self._vectors.store is not None
         if not chunks:
             return
-        self._vectors.store.add(
-            keys_of(texts), vectors, [c.chunk_id for c in chunks], live_chunks=self._live
-        )
+        self._vectors.store.add(keys_of(texts), vectors, [c.chunk_id for c in chunks])
 
     def _index_separately(self, chunks: Sequence[Chunk]) -> None:
         texts = list(dict.fromkeys(normalize(s) for c in chunks for s in indexed_sentences(c)))

@@ -17,8 +17,10 @@ is visible to other processes only once whole. Segments are merged like a binary
 newest is merged into the one before it while that one is less than twice its size, so sizes
 grow geometrically towards the oldest, a store of n rows has about log2(n) segments and each row
 is rewritten about log2(n) times in its life (merging every segment on each write would rewrite
-the whole store once per group of chunks ingested). A merge that reaches the oldest segment
-forgets the chunks no longer indexed; a process still mapping a merged-away file keeps
+the whole store once per group of chunks ingested). Nothing is ever pruned: a removed chunk's
+rows and its recorded coverage stay (8 bytes of coverage, a few rows), which is also right if
+the same chunk comes back, and pruning by the committed chunks would forget what an ingest has
+stored but not yet committed; a process still mapping a merged-away file keeps
 reading it (POSIX keeps an unlinked file's pages), and a segment gone between listing and
 opening is skipped (its sentences are then embedded again when asked for: slower, not wrong).
 """
@@ -194,13 +196,8 @@ class SentenceStore:
         keys: Keys,
         vectors: npt.NDArray[np.floating],
         chunk_ids: Sequence[str],
-        live_chunks: Callable[[], Sequence[str]] | None = None,
     ) -> None:
-        """Store one segment: ``vectors[i]`` of sentence key ``keys[i]``, for these chunks.
-
-        ``live_chunks`` (gives every committed chunk id, when the caller knows them) lets a merge
-        that reaches the oldest segment drop the chunks no longer indexed.
-        """
+        """Store one segment: ``vectors[i]`` of sentence key ``keys[i]``, for these chunks."""
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self._same_model():
             self._reset()
@@ -210,20 +207,20 @@ class SentenceStore:
         unique[1:] = keys[1:] != keys[:-1]
         self._write(keys[unique], np.asarray(vectors)[order][unique], keys_of(chunk_ids))
         self.refresh()
-        self._compact(live_chunks)
+        self._compact()
 
-    def _compact(self, live_chunks: Callable[[], Sequence[str]] | None) -> None:
+    def _compact(self) -> None:
         """Merge the newest segments while the one before the newest is less than twice its
         size (see the module docstring); past ``MAX_SEGMENTS`` merge them all."""
         while len(self._segments) >= 2:
             segments = self._segments
             if len(segments) > MAX_SEGMENTS:
-                self._merge(segments, live_chunks)
+                self._merge(segments)
                 continue
             older, newer = segments[-2], segments[-1]
             if _size(older) >= 2 * _size(newer):
                 return
-            self._merge(segments[-2:], live_chunks if len(segments) == 2 else None)
+            self._merge(segments[-2:])
 
     def _reset(self) -> None:
         """Drop every segment (they belong to another model) and record this one."""
@@ -241,19 +238,13 @@ class SentenceStore:
         _save_atomically(Path(f"{base}{_KEYS}"), keys)  # last: the segment is now visible
         return name
 
-    def merge(self, live_chunks: Callable[[], Sequence[str]] | None = None) -> None:
+    def merge(self) -> None:
         """Merge every segment into one (see ``_merge``)."""
-        self._merge(self._segments, live_chunks)
+        self._merge(self._segments)
 
-    def _merge(
-        self,
-        segments: Sequence[_Segment],
-        live_chunks: Callable[[], Sequence[str]] | None = None,
-    ) -> None:
+    def _merge(self, segments: Sequence[_Segment]) -> None:
         """Merge consecutive segments into one (the newest vector of each key wins), named to
-        sort where the newest of them did. With ``live_chunks`` the result covers only those
-        chunks; sentences are kept whole (a sentence key does not say which chunk it came
-        from, and a few stale rows cost little)."""
+        sort where the newest of them did."""
         if len(segments) < 2:
             return
         ordered = list(reversed(segments))  # newest first: np.unique keeps first occurrences
@@ -266,8 +257,6 @@ class SentenceStore:
             if mine.any():
                 vectors[mine] = segment.vectors[first[mine] - low]
         chunks = np.unique(np.concatenate([s.chunks for s in segments]))
-        if live_chunks is not None:
-            chunks = np.intersect1d(chunks, keys_of(live_chunks()))
         self._write(keys[first], vectors, chunks, name=f"{segments[-1].name}m")
         for segment in segments:
             for suffix in (_KEYS, _VECTORS, _CHUNKS):  # keys first: invisible before partial
