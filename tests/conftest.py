@@ -78,7 +78,7 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
     assistant = Assistant(make_settings(tmp))
     report = assistant.ingest([CORPUS])
     assert report.ok, report.failed
-    assistant.warm_up()  # as when serving and evaluating: every sentence embedded in corpus order
+    assistant.warm_up()  # as when serving and evaluating (the ingest stored every sentence)
     yield assistant
 
 
