@@ -9,11 +9,12 @@ when the index mentions it (checked on the passages whose character bigrams matc
 the cost does not grow with the corpus) or the catalog knows it as a document's title or alias.
 
 A question asked *within* another law (「特許法では、出願公開は…」「不正競争防止法で営業秘密として
-保護されるための要件は」) is out of scope too when that law is not an indexed document, even
-though the index mentions it: 推進法 cites 特許法 for its patent-secrecy chapter, but holds none
-of 特許法's own provisions, so any answer would quote the citing law as if it were the cited
-one. A law is indexed when the catalog names a document by it or an indexed document's title
-contains it (a user's upload included).
+保護されるための要件は」) is out of scope too when that law is not an indexed document and the
+index only cites it: 推進法 cites 特許法 for its patent-secrecy chapter (「特許法第六十四条」), but
+holds none of 特許法's own provisions, so any answer would quote the citing law as if it were
+the cited one. A law is indexed when the catalog names a document by it or an indexed
+document's title contains it (a user's upload included); a passage that speaks of it in prose
+(「イングランド法では…」, as an encyclopedia or a guideline does) may answer, so it is not declined.
 
 A question asking whether the asker's own case falls under a rule (「弊社の…は…に該当しますか」)
 asks for an interpretation no text states: the documents give the rule, not its application
@@ -101,8 +102,25 @@ def unindexed_frames(text: str, snapshot: Snapshot, catalogued: Callable[[str], 
     return [
         law
         for law in framing_laws(text)
-        if not catalogued(law) and not any(law in title for title in titles)
+        if not catalogued(law)
+        and not any(law in title for title in titles)
+        and not discussed(snapshot, law)
     ]
+
+
+def discussed(snapshot: Snapshot, law: str) -> bool:
+    """Whether an indexed passage speaks of the law rather than only citing it: a citation
+    names the law before an article or its number (「特許法第六十四条」「サイバーセキュリティ基本法
+    （平成二十六年法律第百四号）」「不正競争防止法等の一部を改正する法律」); prose goes on with a
+    particle (「イングランド法では…」), and then the passage may well answer a question on it."""
+    key = normalize(law)
+    prose = re.compile(re.escape(key) + r"(?![第(（等])")
+    scores = snapshot.keyword.bigram_scores(key)
+    if not scores.size:
+        return False
+    ids = snapshot.keyword.chunk_ids
+    top = np.argsort(-scores)[:_MENTION_CANDIDATES]
+    return any(scores[i] > 0 and prose.search(snapshot.chunks[ids[i]].search_text) for i in top)
 
 
 def asks_about_own_case(text: str) -> bool:

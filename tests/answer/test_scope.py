@@ -47,12 +47,15 @@ def test_a_law_asked_within_must_be_an_indexed_document_not_only_cited(tmp_path:
     chunks = [
         chunk("a", "特許法第六十四条の規定による出願公開をしない。", source="推進法.md"),
         chunk("b", "営業秘密の三要件を解説する。", source="不正競争防止法の概要.md", position=1),
+        chunk("c", "イングランド法では、各国の王冠は独立している。", source="wiki.md", position=2),
     ]
     _, snapshot = memory_snapshot(chunks, tmp_path)
     catalogued = {"推進法", "外為法"}.__contains__
     assert unindexed_frames("特許法では出願公開はいつですか？", snapshot, catalogued) == ["特許法"]
     assert unindexed_frames("不正競争防止法で営業秘密とは？", snapshot, catalogued) == []
     assert unindexed_frames("外為法では何を報告しますか？", snapshot, catalogued) == []
+    # spoken of in prose, not only cited: a passage may answer
+    assert unindexed_frames("イングランド法では王冠はどうなる？", snapshot, catalogued) == []
 
 
 def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None:
