@@ -181,7 +181,7 @@ class SentenceIndexer:
         """The chunks' vectors (as ``embed_passages`` gives them), their sentences stored."""
         if self.enabled and self._late:
             return [list(map(float, v)) for v in self._index_late(chunks)]
-        embedded = self._embedder.embed_passages([c.search_text for c in chunks])
+        embedded = self._embedder.embed_passages(texts_of(chunks))
         if self.enabled:
             self._index_separately(chunks)
         return embedded

@@ -69,12 +69,18 @@ def mentioned(snapshot: Snapshot, name: str) -> bool:
     ascii_name = key.isascii()
     if ascii_name:
         return snapshot.keyword.knows(key.lower())
+    return any(key in text for text in _best_bigram_matches(snapshot, key))
+
+
+def _best_bigram_matches(snapshot: Snapshot, key: str) -> list[str]:
+    """The texts of the passages whose character bigrams match ``key`` best (a name is looked
+    for among these, so the cost does not grow with the corpus)."""
     scores = snapshot.keyword.bigram_scores(key)
     if not scores.size:
-        return False
+        return []
     ids = snapshot.keyword.chunk_ids
     top = np.argsort(-scores)[:_MENTION_CANDIDATES]
-    return any(scores[i] > 0 and key in snapshot.chunks[ids[i]].search_text for i in top)
+    return [snapshot.chunks[ids[i]].search_text for i in top if scores[i] > 0]
 
 
 def out_of_scope_names(
@@ -115,12 +121,7 @@ def discussed(snapshot: Snapshot, law: str) -> bool:
     particle (「イングランド法では…」), and then the passage may well answer a question on it."""
     key = normalize(law)
     prose = re.compile(re.escape(key) + r"(?![第(（等])")
-    scores = snapshot.keyword.bigram_scores(key)
-    if not scores.size:
-        return False
-    ids = snapshot.keyword.chunk_ids
-    top = np.argsort(-scores)[:_MENTION_CANDIDATES]
-    return any(scores[i] > 0 and prose.search(snapshot.chunks[ids[i]].search_text) for i in top)
+    return any(prose.search(text) for text in _best_bigram_matches(snapshot, key))
 
 
 def asks_about_own_case(text: str) -> bool:
