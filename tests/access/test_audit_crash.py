@@ -36,10 +36,11 @@ while True:
 KILL_AFTER = 40
 
 
-def test_committed_records_survive_a_sigkill_and_the_log_stays_sound(tmp_path: Path) -> None:
-    path = tmp_path / "data" / AUDIT_FILE
+def _kill_while_writing(worker_source: str, path: Path, lines: int) -> list[str]:
+    """Run a worker writing to the audit log at ``path``, SIGKILL it once it has reported
+    ``lines`` records, and return every record id it reported (before and while dying)."""
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(path)],
+        [sys.executable, "-c", worker_source, str(path)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
@@ -47,11 +48,16 @@ def test_committed_records_survive_a_sigkill_and_the_log_stays_sound(tmp_path: P
         text=True,
     )
     assert worker.stdout is not None
-    reported = [worker.stdout.readline().strip() for _ in range(KILL_AFTER)]
+    reported = [worker.stdout.readline().strip() for _ in range(lines)]
     worker.send_signal(signal.SIGKILL)
     rest, errors = worker.communicate(timeout=30)
     assert worker.returncode == -signal.SIGKILL, errors[-2000:]
-    reported += rest.split()
+    return reported + rest.split()
+
+
+def test_committed_records_survive_a_sigkill_and_the_log_stays_sound(tmp_path: Path) -> None:
+    path = tmp_path / "data" / AUDIT_FILE
+    reported = _kill_while_writing(WORKER, path, KILL_AFTER)
 
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -94,20 +100,7 @@ def test_records_committed_together_by_many_threads_survive_a_sigkill(tmp_path: 
     """Eight threads recording at once share transactions (group commit); every record whose
     ``record`` returned is there after a SIGKILL, and at most one per thread more."""
     path = tmp_path / "data" / AUDIT_FILE
-    worker = subprocess.Popen(
-        [sys.executable, "-c", THREADED_WORKER, str(path)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert worker.stdout is not None
-    reported = [worker.stdout.readline().strip() for _ in range(KILL_AFTER * 4)]
-    worker.send_signal(signal.SIGKILL)
-    rest, errors = worker.communicate(timeout=30)
-    assert worker.returncode == -signal.SIGKILL, errors[-2000:]
-    reported += rest.split()
+    reported = _kill_while_writing(THREADED_WORKER, path, KILL_AFTER * 4)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     stored = [r.event_id for r in AuditLog(path).records()]
