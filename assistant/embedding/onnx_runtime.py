@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.embedding.identity import model_identity
 from assistant.embedding.onnx_export import (
     INSTALL_HINT,
     MARKER,
@@ -51,6 +52,7 @@ class OnnxEmbedder:
         if batch_size < 1:
             raise ModelError("embedding batch size must be at least 1")
         self._model_setting = model
+        self._identity = model_identity(model)
         self._batch_size = batch_size
         self._threads = threads
         self._session: Any = None
@@ -58,8 +60,8 @@ class OnnxEmbedder:
 
     @property
     def name(self) -> str:
-        """The model setting and the backend (its vectors differ slightly from torch's)."""
-        return f"{self._model_setting}@onnx-qint8"
+        """The model and the backend (its vectors differ slightly from torch's)."""
+        return f"{self._identity}@onnx-qint8"
 
     def _load(self) -> tuple[Any, Any]:
         if self._session is None:

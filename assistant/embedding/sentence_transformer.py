@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import DEFAULT_MODEL_DIR
+from assistant.embedding.identity import model_identity
 from assistant.embedding.precision import resolve_dtype
 from assistant.embedding.protocol import (
     PASSAGE_PREFIX,
@@ -56,6 +57,7 @@ class SentenceTransformerEmbedder:
         if batch_size < 1:
             raise ModelError("embedding batch size must be at least 1")
         self._model_setting = model
+        self._identity = model_identity(model)
         self._batch_size = batch_size
         self._dtype = resolve_dtype(dtype)
         self._model: object | None = None
@@ -67,8 +69,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def name(self) -> str:
-        """The model setting and precision (both change the vectors, so both name the index)."""
-        return f"{self._model_setting}@{self._dtype}"
+        """The model and precision (both change the vectors, so both name the index)."""
+        return f"{self._identity}@{self._dtype}"
 
     def _load(self):  # type: ignore[no-untyped-def]
         if self._model is not None:
