@@ -33,6 +33,7 @@ from assistant.query import QueryBuilder
 from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.boosts import DocumentBoosts
+from assistant.rank.primary import PrimarySources
 from assistant.rank.provisions import NamedProvisions
 from assistant.rank.references import DelegationLinks, ReferenceLinks
 from assistant.rank.sentence_rerank import SentenceReranker
@@ -83,6 +84,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
     "sentences": lambda p: SentenceReranker(
         p.scorer, p.settings.rerank_depth, p.settings.rerank_weight, p.settings.rerank_pool_weight
     ),
+    "primary": lambda p: PrimarySources(p.scorer, p.settings.primary_depth),
     "provisions": lambda p: NamedProvisions(
         p.catalog.sources_named_in, p.settings.provisions_pinned
     ),
