@@ -319,7 +319,7 @@ def report(features: dict[str, list[Features]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Study the fusion offline on cached features.")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/fusion-features-govfaq"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/tune-fusion-cache"))
     parser.add_argument("--index-root", type=Path, default=Path("/tmp/fusion-indexes"))
     args = parser.parse_args()
     report(load_features(args.cache, args.index_root))
