@@ -9,7 +9,7 @@ candidate's dense, word-BM25 and bigram-BM25 scores, boost, best-sentence score,
 idf-weighted share of the question's words it holds, and its relevance are stored
 (``--cache``). Variants are then replayed on those arrays: the fusion's z-score arithmetic,
 the boosts as stored, and the sentence reranker's pool and head terms (``replay`` checks that
-today's setting reproduces the benchmark's figures).
+today's setting replays govfaq-dev's figures exactly).
 
 The protocol is fixed: JSQuAD's articles are split by a hash of their title into development
 and test halves; govfaq-dev (100 questions) into five folds by a hash of the question id. A
