@@ -229,6 +229,11 @@ def serve(host: str | None, port: int | None) -> None:
 @main.command("eval")
 @click.option("--dataset", type=click.Path(path_type=Path), help="JSON Lines evaluation cases.")
 @click.option("--jsquad", type=click.Path(path_type=Path), help="JSQuAD (SQuAD-format) file.")
+@click.option(
+    "--benchmark",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A benchmark folder: corpus/ plus one JSON Lines file of cases (e.g. govfaq-dev).",
+)
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write results as JSON.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write a Markdown report.")
 @click.option("--gate", type=click.Path(path_type=Path), help="Fail if metrics fall below these.")
@@ -237,22 +242,32 @@ def serve(host: str | None, port: int | None) -> None:
 def evaluate(
     dataset: Path | None,
     jsquad: Path | None,
+    benchmark: Path | None,
     json_out: Path | None,
     report: Path | None,
     gate: Path | None,
     limit: int | None,
 ) -> None:
-    """Measure retrieval and grounding on a dataset or on the JSQuAD benchmark."""
-    from assistant.evaluation.commands import run_domain_eval, run_jsquad_eval
+    """Measure retrieval and grounding on a dataset, the JSQuAD benchmark or a benchmark folder
+    (--benchmark and --jsquad index into a temporary folder, never into your index)."""
+    from assistant.evaluation.commands import (
+        run_benchmark_eval,
+        run_domain_eval,
+        run_jsquad_eval,
+    )
 
-    if bool(dataset) == bool(jsquad):
-        raise click.UsageError("give exactly one of --dataset FILE or --jsquad FILE")
+    if sum(x is not None for x in (dataset, jsquad, benchmark)) != 1:
+        raise click.UsageError(
+            "give exactly one of --dataset FILE, --jsquad FILE or --benchmark FOLDER"
+        )
     settings = load_settings()
     if dataset:
         ok = run_domain_eval(open_assistant(settings), dataset, json_out, report, gate, click.echo)
+    elif benchmark:
+        ok = run_benchmark_eval(settings, benchmark, json_out, report, gate, click.echo)
     else:
         assert jsquad is not None
-        ok = run_jsquad_eval(settings, jsquad, json_out, report, limit, click.echo)
+        ok = run_jsquad_eval(settings, jsquad, json_out, report, gate, limit, click.echo)
     if not ok:
         sys.exit(1)
 

@@ -65,28 +65,67 @@ def run_jsquad_eval(
     path: Path,
     json_out: Path | None,
     report: Path | None,
+    gate: Path | None,
     limit: int | None,
     echo: Echo,
 ) -> bool:
-    """Run the JSQuAD open-domain benchmark for hybrid, dense and keyword retrieval."""
+    """Run the JSQuAD open-domain benchmark for hybrid, dense and keyword retrieval; False
+    when the hybrid misses a gate threshold or falls below one of its parts."""
     from assistant.evaluation.jsquad import run_jsquad
 
     result = run_jsquad(settings, path, limit, echo)
+    _write_benchmark(result, json_out, report, "JSQuAD benchmark")
+    return _passes_gate(result, gate, echo)
+
+
+def run_benchmark_eval(
+    settings: Settings,
+    folder: Path,
+    json_out: Path | None,
+    report: Path | None,
+    gate: Path | None,
+    echo: Echo,
+) -> bool:
+    """Run a folder benchmark (``corpus/`` plus one ``*.jsonl``) for every retriever; False
+    when the hybrid misses a gate threshold or falls below one of its parts."""
+    from assistant.evaluation.benchmark import load_benchmark, run_benchmark
+
+    result = run_benchmark(settings, folder / "corpus", load_benchmark(folder), echo)
+    _write_benchmark(result, json_out, report, f"Benchmark {folder.name}")
+    return _passes_gate(result, gate, echo)
+
+
+def _passes_gate(result: dict[str, Any], gate: Path | None, echo: Echo) -> bool:
+    """Whether a benchmark's hybrid reaches the gate file's minimums and its parts' hit@1 and
+    MRR@10 (no gate file: nothing to check)."""
+    from assistant.evaluation.benchmark import benchmark_gate_failures
+
+    if not gate:
+        return True
+    failures = benchmark_gate_failures(result["retrievers"], load_thresholds(gate))
+    for failure in failures:
+        echo(f"GATE FAILED: {failure}")
+    return not failures
+
+
+def _write_benchmark(
+    result: dict[str, Any], json_out: Path | None, report: Path | None, title: str
+) -> None:
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
         lines = [
-            "# JSQuAD benchmark",
+            f"# {title}",
             "",
             "| retriever | hit@1 | hit@5 | MRR@10 | gold cited | answer-span recall |",
             "|---|---|---|---|---|---|",
         ]
         for name, m in result["retrievers"].items():
+            span = f"{m['answer_span_recall']:.3f}" if "answer_span_recall" in m else "-"
             lines.append(
                 f"| {name} | {m['hit_at_1']:.3f} | {m['hit_at_5']:.3f} | {m['mrr_at_10']:.3f} | "
-                f"{m['gold_cited_rate']:.3f} | {m['answer_span_recall']:.3f} |"
+                f"{m['gold_cited_rate']:.3f} | {span} |"
             )
         report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return True
