@@ -52,13 +52,17 @@ class SentenceTransformerEmbedder:
     unchanged corpus never pays for it.
     """
 
-    def __init__(self, model: str, batch_size: int = 16, dtype: str = "auto") -> None:
+    def __init__(
+        self, model: str, batch_size: int = 16, dtype: str = "auto", compact_tokenizer: bool = True
+    ) -> None:
         if batch_size < 1:
             raise ModelError("embedding batch size must be at least 1")
         self._model_setting = model
         self._batch_size = batch_size
         self._dtype = resolve_dtype(dtype)
+        self._compact_tokenizer = compact_tokenizer
         self._model: object | None = None
+        self._offsets_tokenizer: Any = None
         # Loading sets torch's process-wide default dtype for a moment: a second thread that
         # loads (or builds tensors) meanwhile gets a model half in bfloat16, half in float32
         # ("mat1 and mat2 must have the same dtype"). The glossary warm-up and the first
@@ -84,11 +88,23 @@ class SentenceTransformerEmbedder:
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as transformers_logging
 
+                from assistant.embedding.transformers_tokenizer import (
+                    compact_tokenizer_for,
+                    placeholder_backend,
+                )
+
                 transformers_logging.disable_progress_bar()  # no bars in CLI output
                 path = resolve_model_path(self._model_setting)
-                self._model = SentenceTransformer(
-                    path, device="cpu", model_kwargs={"dtype": getattr(torch, self._dtype)}
-                )
+                compact = compact_tokenizer_for(path) if self._compact_tokenizer else None
+                kwargs: dict[str, Any] = {"model_kwargs": {"dtype": getattr(torch, self._dtype)}}
+                if compact is not None:
+                    kwargs["processor_kwargs"] = {"tokenizer_object": placeholder_backend()}
+                model = SentenceTransformer(path, device="cpu", **kwargs)
+                if compact is not None:
+                    transformer: Any = model[0]
+                    compact.model_max_length = transformer.tokenizer.model_max_length
+                    transformer.processor = compact
+                self._model = model
             except ModelError:
                 raise
             except Exception as exc:
@@ -128,26 +144,45 @@ class SentenceTransformerEmbedder:
     def embed_passage_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
         """One forward pass per passage (in batches); every token's last-layer vector.
 
-        Tokenized by the model's own fast tokenizer with the same "passage: " prefix, length
-        limit and padding as ``embed_passages``, so mean-pooling all tokens reproduces it.
+        Tokenized by the model's own fast tokenizer (for its character offsets) with the same
+        "passage: " prefix, length limit and padding as ``embed_passages``, so mean-pooling all
+        tokens reproduces it.
         """
         model = self._load()
+        tokenizer = self._tokenizer_with_offsets(model)
         states: list[TokenStates | None] = [None] * len(texts)
         by_length = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for first in range(0, len(by_length), self._batch_size):
             batch = by_length[first : first + self._batch_size]
             for i, state in zip(
-                batch, _token_states(model, [texts[i] for i in batch]), strict=True
+                batch, _token_states(model, tokenizer, [texts[i] for i in batch]), strict=True
             ):
                 states[i] = state
         return [s for s in states if s is not None]
 
+    def _tokenizer_with_offsets(self, model: Any) -> Any:
+        """The model's fast tokenizer, loaded on first use where the compact one is installed.
 
-def _token_states(model: Any, texts: list[str]) -> list[TokenStates]:
+        The compact tokenizer gives ids only; late chunking (not the default) needs each
+        token's characters, and pays the fast tokenizer's ~280 MB for them.
+        """
+        if getattr(model.tokenizer, "is_fast", False):
+            return model.tokenizer
+        with self._load_lock:
+            if self._offsets_tokenizer is None:
+                from transformers import AutoTokenizer
+
+                tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(self._model_setting))
+                tokenizer.model_max_length = model.tokenizer.model_max_length
+                self._offsets_tokenizer = tokenizer
+        return self._offsets_tokenizer
+
+
+def _token_states(model: Any, tokenizer: Any, texts: list[str]) -> list[TokenStates]:
     """Token vectors of one batch through the transformer under a sentence-transformers model."""
     import torch
 
-    encoded = model.tokenizer(
+    encoded = tokenizer(
         [PASSAGE_PREFIX + t for t in texts],
         padding=True,
         truncation=True,
