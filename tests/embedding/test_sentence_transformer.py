@@ -7,6 +7,9 @@ to the fast tokenizer's path.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -60,3 +63,17 @@ def test_token_states_use_offsets_of_the_fast_tokenizer(
     for a, b in zip(ours, theirs, strict=True):
         assert a.spans.tolist() == b.spans.tolist()
         np.testing.assert_allclose(a.vectors, b.vectors, atol=1e-5)
+
+
+def test_a_tokenizer_file_not_reproduced_loads_the_fast_tokenizer(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for entry in Path(MODEL).iterdir():  # the same weights, linked rather than copied
+        if entry.name != "tokenizer.json":
+            (folder / entry.name).symlink_to(entry.resolve())
+    config = json.loads((Path(MODEL) / "tokenizer.json").read_text(encoding="utf-8"))
+    config["added_tokens"][0]["lstrip"] = True  # the compact tokenizer refuses stripping tokens
+    (folder / "tokenizer.json").write_text(json.dumps(config), encoding="utf-8")
+    embedder = SentenceTransformerEmbedder(str(folder), dtype="float32")
+    assert len(embedder.embed_query("x")) == 384
+    assert embedder._load().tokenizer.is_fast
