@@ -183,8 +183,8 @@ class CompactTokenizer:
             if self._pre_tokenizer is None:
                 ids.extend(self._model.segment(normalized))
                 continue
-            for word, _ in self._pre_tokenizer.pre_tokenize_str(normalized):
-                ids.extend(self._model.segment(word))
+            words = self._pre_tokenizer.pre_tokenize_str(normalized)
+            ids.extend(self._model.segment_words([word for word, _ in words]))
         return ids
 
     def encode_framed(self, text: str, max_length: int) -> list[int]:
