@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.embedding.transformers_tokenizer import CompactTransformersTokenizer
+from assistant.errors import ModelError
 from tests.embedding.parity_texts import LAW_SENTENCES, PARITY_QUERIES
 from tests.embedding.test_compact_tokenizer import MODEL_TOKENIZER, needs_model
 
@@ -39,6 +41,22 @@ def test_default_loads_the_compact_tokenizer(compact: SentenceTransformerEmbedde
     model = compact._load()
     assert isinstance(model.tokenizer, CompactTransformersTokenizer)
     assert model.max_seq_length == 512
+
+
+def test_tokenizer_json_is_never_loaded_by_tokenizers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import transformers.tokenization_utils_tokenizers as backend
+
+    def refuse(path: str) -> None:
+        raise AssertionError(f"the fast tokenizer was loaded from {path}")
+
+    monkeypatch.setattr(backend, "TokenizerFast", SimpleNamespace(from_file=refuse))
+    embedder = SentenceTransformerEmbedder(MODEL, dtype="float32")
+    embedder.embed_passages(PASSAGES[:2])
+    embedder.embed_query(PARITY_QUERIES[0])
+    with pytest.raises(ModelError):  # the guard does stop the fast tokenizer (error reworded)
+        SentenceTransformerEmbedder(MODEL, dtype="float32", compact_tokenizer=False).embed_query(
+            "x"
+        )
 
 
 def test_vectors_equal_the_fast_tokenizers(
