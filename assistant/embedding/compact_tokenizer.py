@@ -87,8 +87,6 @@ class CompactTokenizer:
     """Token ids of a Unigram tokenizer.json, identical to ``tokenizers``' (see module doc)."""
 
     def __init__(self, config: dict[str, Any], scores: np.ndarray) -> None:
-        from tokenizers import Tokenizer
-
         model = config.get("model") or {}
         if (
             model.get("type") != "Unigram"
@@ -111,24 +109,7 @@ class CompactTokenizer:
             "|".join(re.escape(t) for t in sorted(self.specials, key=len, reverse=True))
         )
         self.bos_id, self.eos_id = _template_frame(config)
-        # The normalizer and pre-tokenizer, run by tokenizers around a one-piece model.
-        stub = {
-            **config,
-            "added_tokens": [],
-            "post_processor": None,
-            "decoder": None,
-            "truncation": None,
-            "padding": None,
-            "model": {
-                "type": "Unigram",
-                "unk_id": 0,
-                "vocab": [["<unk>", 0.0]],
-                "byte_fallback": False,
-            },
-        }
-        steps = Tokenizer.from_str(json.dumps(stub))
-        self._normalizer = steps.normalizer
-        self._pre_tokenizer = steps.pre_tokenizer
+        self._normalizer, self._pre_tokenizer = _text_steps(config)
 
     @classmethod
     def from_file(cls, path: Path) -> CompactTokenizer:
@@ -203,6 +184,31 @@ class CompactTokenizer:
             position = match.end()
         if position < len(text):
             yield text[position:], None
+
+
+def _text_steps(config: dict[str, Any]) -> tuple[Any, Any]:
+    """The file's normalizer and pre-tokenizer, built by tokenizers around a one-piece model."""
+    from tokenizers import Tokenizer
+
+    stub = {
+        **config,
+        "added_tokens": [],
+        "post_processor": None,
+        "decoder": None,
+        "truncation": None,
+        "padding": None,
+        "model": {
+            "type": "Unigram",
+            "unk_id": 0,
+            "vocab": [["<unk>", 0.0]],
+            "byte_fallback": False,
+        },
+    }
+    try:
+        steps = Tokenizer.from_str(json.dumps(stub))
+    except Exception as exc:  # tokenizers raises a bare Exception
+        raise UnsupportedTokenizerError(f"its normalizer or pre-tokenizer: {exc}") from exc
+    return steps.normalizer, steps.pre_tokenizer
 
 
 def _special_tokens(config: dict[str, Any], pieces: list[str]) -> dict[str, int]:
