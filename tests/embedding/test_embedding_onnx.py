@@ -101,3 +101,11 @@ def test_late_chunking_matches_torch(
     onnx_chunks, onnx_sentences = embed_with_sentences(onnx_embedder, [text], [spans])
     assert float(torch_chunks[0] @ onnx_chunks[0]) >= MIN_COSINE
     assert float(torch_sentences[0][0] @ onnx_sentences[0][0]) >= MIN_COSINE
+
+
+def test_compact_tokenizer_leaves_vectors_unchanged() -> None:
+    compact, fast = OnnxEmbedder(MODEL), OnnxEmbedder(MODEL, compact_tokenizer=False)
+    texts = [*PARITY_PASSAGES[:5], "ＡＢＣ ｶﾞ 😀 \x01 <s>", "長い文。" * 300]
+    np.testing.assert_allclose(compact.embed_passages(texts), fast.embed_passages(texts), atol=1e-6)
+    assert compact.embed_query(PARITY_QUERIES[0]) == fast.embed_query(PARITY_QUERIES[0])
+    assert compact._fast is None, "the fast tokenizer was loaded without late chunking"
