@@ -63,20 +63,26 @@ def read_float_like_serde(raw: str) -> float:
     return -value if sign else value
 
 
-def _tokenizers_float_reader(raw_scores: Sequence[str]) -> Callable[[str], float]:
-    """Which reading of JSON numbers the installed tokenizers uses, asked of tokenizers itself."""
+def tokenizers_reading(raw_scores: Sequence[str]) -> list[float]:
+    """The scores as the installed tokenizers reads them: a Unigram vocabulary of these raw JSON
+    numbers loaded by tokenizers and written back."""
     from tokenizers import Tokenizer
 
-    differing = [r for r in raw_scores if read_float_like_serde(r) != float(r)][:_PROBES]
-    if not differing:
-        return float
-    vocab = ",".join(f'["p{i}", {raw}]' for i, raw in enumerate(differing))
+    vocab = ",".join(f'["p{i}", {raw}]' for i, raw in enumerate(raw_scores))
     probe = Tokenizer.from_str(
         '{"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],'
         ' "normalizer": null, "pre_tokenizer": null, "post_processor": null, "decoder": null,'
         f' "model": {{"type": "Unigram", "unk_id": 0, "vocab": [{vocab}], "byte_fallback": false}}}}'
     )
-    read_back = [score for _, score in json.loads(probe.to_str())["model"]["vocab"]]
+    return [score for _, score in json.loads(probe.to_str())["model"]["vocab"]]
+
+
+def _tokenizers_float_reader(raw_scores: Sequence[str]) -> Callable[[str], float]:
+    """Which reading of JSON numbers the installed tokenizers uses, asked of tokenizers itself."""
+    differing = [r for r in raw_scores if read_float_like_serde(r) != float(r)][:_PROBES]
+    if not differing:
+        return float
+    read_back = tokenizers_reading(differing)
     for reader in (read_float_like_serde, float):
         if read_back == [reader(r) for r in differing]:
             return reader

@@ -28,6 +28,12 @@ def _is_default_conversion(folder: Path) -> bool:
     return isinstance(marker, dict) and marker.get("converter") == CONVERTER_VERSION
 
 
+def names_default_folder(model: str) -> bool:
+    """Whether the setting names the default model folder (which may not be converted yet)."""
+    path = Path(model)
+    return path == DEFAULT_MODEL_DIR or path.resolve() == DEFAULT_MODEL_DIR.resolve()
+
+
 def model_identity(model: str) -> str:
     """The same name for every spelling of one model.
 
@@ -36,7 +42,7 @@ def model_identity(model: str) -> str:
     folder is named by its resolved path; anything else (a hub name) as given.
     """
     path = Path(model)
-    if path.absolute() == DEFAULT_MODEL_DIR.absolute() or _is_default_conversion(path):
+    if names_default_folder(model) or _is_default_conversion(path):
         return str(DEFAULT_MODEL_DIR)
     if path.is_dir():
         return str(path.resolve())

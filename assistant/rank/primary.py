@@ -77,9 +77,8 @@ class PrimarySources:
         return moved + hits[self.depth :]
 
     def _best_sentence(self, query: Query, hit: Hit) -> str:
-        sentences = chunk_sentences(hit.chunk)
-        similarities = self.scorer.similarities(query.vector, sentences)
-        return sentences[int(similarities.argmax())] if len(sentences) else ""
+        sentences = chunk_sentences(hit.chunk)  # never empty: the chunk itself at least
+        return sentences[int(self.scorer.similarities(query.vector, sentences).argmax())]
 
 
 def _source(i: int, ranks: list[int], best: list[str], texts: list[str]) -> int | None:

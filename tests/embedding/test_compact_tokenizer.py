@@ -24,6 +24,7 @@ from assistant.embedding.compact_tokenizer import (
     CompactTokenizer,
     UnsupportedTokenizerError,
     read_float_like_serde,
+    tokenizers_reading,
 )
 from assistant.model_conversion import E5File, Header, build_tokenizer
 from tests.embedding.tokenizer_texts import (
@@ -91,13 +92,7 @@ def test_scores_are_read_as_tokenizers_reads_them() -> None:
     raws = [
         repr(float(np.float32(-rng.uniform(0.5, 25.0)))) for _ in range(400)
     ]  # 17-digit decimals of float32 values, as the converter writes them
-    vocab = ",".join(f'["p{i}", {raw}]' for i, raw in enumerate(raws))
-    probe = Tokenizer.from_str(
-        '{"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],'
-        ' "normalizer": null, "pre_tokenizer": null, "post_processor": null, "decoder": null,'
-        f' "model": {{"type": "Unigram", "unk_id": 0, "vocab": [{vocab}], "byte_fallback": false}}}}'
-    )
-    read_back = [score for _, score in json.loads(probe.to_str())["model"]["vocab"]]
+    read_back = tokenizers_reading(raws)
     serde = [read_float_like_serde(raw) for raw in raws]
     exact = [float(raw) for raw in raws]
     assert read_back in (serde, exact)
