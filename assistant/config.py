@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     answer_rank_prior: tuple[float, ...] = (0.30, 0.18, 0.10, 0.05, 0.0)
     answer_cue_bonus: float = Field(0.3, ge=0.0, le=5.0)
     answer_bare_item_weight: float = Field(0.7, ge=0.0, le=1.0)
+    answer_referent_weight: float = Field(0.5, ge=0.0, le=1.0)
     answer_diverse_passages: int = Field(2, ge=0, le=10)
     answer_passages: int = Field(5, ge=1, le=50)
     # Query understanding: add the documents' terms for everyday words (corpus/thesaurus.yaml).

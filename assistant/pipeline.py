@@ -126,6 +126,7 @@ def _extractive(parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap) -> E
         diverse_passages=s.answer_diverse_passages,
         passages=s.answer_passages,
         semantic_weight=s.answer_semantic_weight,
+        referent=s.answer_referent_weight,
     )
     # A sentence's tokens, cached: the candidate passages' sentences come back question after
     # question, and SudachiPy is the slow part of choosing what to quote.

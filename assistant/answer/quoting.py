@@ -28,6 +28,7 @@ from assistant.answer.lists import (
     leads_of,
     list_items_after,
 )
+from assistant.answer.referents import referent_sentences
 from assistant.japanese import normalize, split_sentences
 from assistant.scores import zscores
 from assistant.sentences import MIN_SENTENCE_CHARS
@@ -51,6 +52,7 @@ class QuotingWeights:
     diverse_passages: int = 2
     passages: int = 5
     semantic_weight: float = 0.1
+    referent: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ def candidate_sentences(
     the chunk before, with ``earlier``, when its list began there): 「十 金属鉱産物（…リチウム…）」
     answers a question about 特定重要物資 because its list is 「次に掲げる物資を特定重要物資
     として指定する」.
+    A law sentence counts them in the paragraphs of its article it names as well (``referents``):
+    「前項に規定する報告書の提出を受けたときは」 is about the report the paragraph before
+    describes.
     """
     weights = weights or QuotingWeights()
     semantic_weight = weights.semantic_weight
@@ -99,8 +104,13 @@ def candidate_sentences(
         (rank, index): [
             split_sentences(c.text)[i] for c, i in leads_of(hits[rank].chunk, index, earlier)
         ]
-        for sentence, rank, index in found
         if not sentence.endswith("。")
+        else []
+        for sentence, rank, index in found
+    }
+    referents = {
+        (rank, index): referent_sentences(hits[rank].chunk, index, earlier)
+        for _, rank, index in found
     }
     semantic = np.zeros(len(found))
     if similarity is not None and semantic_weight and len(found) > 1:
@@ -109,7 +119,11 @@ def candidate_sentences(
     for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
         leads = context.get((rank, index), ())
         tokens = set(tokenize(sentence)).union(*(tokenize(t) for t in leads))
-        coverage = sum(idf(w) for w in words if w in tokens) / total
+        named = set().union(*(tokenize(t) for t in referents[(rank, index)])) - tokens
+        coverage = (
+            sum(idf(w) for w in words if w in tokens)
+            + weights.referent * sum(idf(w) for w in words if w in named)
+        ) / total
         prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
         states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
         cue = weights.cue_bonus if states_asked else 0.0
