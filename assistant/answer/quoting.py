@@ -108,10 +108,7 @@ def candidate_sentences(
         else []
         for sentence, rank, index in found
     }
-    referents = {
-        (rank, index): referent_sentences(hits[rank].chunk, index, earlier)
-        for _, rank, index in found
-    }
+    named_by = [referent_sentences(hit.chunk, earlier) for hit in hits[: weights.passages]]
     semantic = np.zeros(len(found))
     if similarity is not None and semantic_weight and len(found) > 1:
         semantic = semantic_weight * zscores(similarity([sentence for sentence, _, _ in found]))
@@ -119,7 +116,7 @@ def candidate_sentences(
     for (sentence, rank, index), meaning in zip(found, semantic, strict=True):
         leads = context.get((rank, index), ())
         tokens = set(tokenize(sentence)).union(*(tokenize(t) for t in leads))
-        named = set().union(*(tokenize(t) for t in referents[(rank, index)])) - tokens
+        named = set().union(*(tokenize(t) for t in named_by[rank][index])) - tokens
         coverage = (
             sum(idf(w) for w in words if w in tokens)
             + weights.referent * sum(idf(w) for w in words if w in named)

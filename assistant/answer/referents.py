@@ -43,42 +43,45 @@ def _opening(chunk: Chunk, target: Target) -> str | None:
     return None
 
 
-def referent_sentences(chunk: Chunk, index: int, earlier: Neighbour | None) -> list[str]:
-    """The opening sentences of the paragraphs of its own article that sentence ``index`` of
-    ``chunk`` refers to (前項, 同項, 第一項, 第二項第三号), nearest first; empty outside law text.
+def referent_sentences(chunk: Chunk, earlier: Neighbour | None) -> list[list[str]]:
+    """For each sentence of ``chunk`` (in ``split_sentences`` order), the opening sentences of
+    the paragraphs of its own article it refers to (前項, 同項, 第一項, 第二項第三号), nearest
+    first; all empty outside law text.
 
-    A paragraph referring to itself (「この項」 is not parsed; 「同項」 after its own number) and
-    references to other articles or laws are left out.
+    References to other articles or laws are left out, and so is a sentence's own paragraph.
     """
     if chunk.kind not in LAW_KINDS or not chunk.article:
-        return []
+        return [[] for _ in split_sentences(chunk.text)]
     located = list(_located_sentences(chunk))
-    if not 0 <= index < len(located):
-        return []
-    where, sentence = located[index]
+    found: list[list[str]] = [[] for _ in located]
     context = Context(chunk.source, (chunk.article,))
-    targets = [
-        target
-        for reference in parse_references(sentence, where, context)
-        for target in reference.targets
-        if target.document == chunk.source
-        and target.article == chunk.article
-        and target.paragraph > 0
-        and (target.paragraph, target.item) != (where.paragraph, where.item)
-    ]
-    found: list[str] = []
-    for target in dict.fromkeys(targets):
-        current: Chunk | None = chunk
-        for _ in range(MAX_CHUNKS_BACK + 1):
-            if current is None or (current.source, current.article) != (
-                chunk.source,
-                chunk.article,
-            ):
-                break
-            opening = _opening(current, target)
-            if opening is not None:
-                if opening != sentence and opening not in found:
-                    found.append(opening)
-                break
-            current = earlier(current) if earlier else None
+    for index, (where, sentence) in enumerate(located):
+        if "項" not in sentence:  # every form followed names a 項
+            continue
+        targets = [
+            target
+            for reference in parse_references(sentence, where, context)
+            for target in reference.targets
+            if target.document == chunk.source
+            and target.article == chunk.article
+            and target.paragraph > 0
+            and (target.paragraph, target.item) != (where.paragraph, where.item)
+        ]
+        for target in dict.fromkeys(targets):
+            opening = _find_opening(chunk, target, earlier)
+            if opening is not None and opening != sentence and opening not in found[index]:
+                found[index].append(opening)
     return found
+
+
+def _find_opening(chunk: Chunk, target: Target, earlier: Neighbour | None) -> str | None:
+    """``target``'s first sentence, from ``chunk`` or the chunks before it in its article."""
+    current: Chunk | None = chunk
+    for _ in range(MAX_CHUNKS_BACK + 1):
+        if current is None or (current.source, current.article) != (chunk.source, chunk.article):
+            return None
+        opening = _opening(current, target)
+        if opening is not None:
+            return opening
+        current = earlier(current) if earlier else None
+    return None

@@ -43,8 +43,8 @@ def _chunk(
 
 def test_former_paragraph_in_the_same_chunk() -> None:  # 前項
     chunk = _chunk("a", f"{_REPORT}\n{_PARLIAMENT}", 0, "第八項から第九項まで")
-    assert referent_sentences(chunk, 1, None) == [_REPORT]
-    assert referent_sentences(chunk, 0, None) == []  # 第八項 names no paragraph
+    # 第八項 names no paragraph; 第九項's 前項 is 第八項.
+    assert referent_sentences(chunk, None) == [[], [_REPORT]]
 
 
 def test_numbered_paragraph_found_in_an_earlier_chunk_of_the_article() -> None:  # 第一項
@@ -52,17 +52,17 @@ def test_numbered_paragraph_found_in_an_earlier_chunk_of_the_article() -> None: 
     middle = _chunk("b", "２ 主務大臣は、公示するものとする。", 1, "第二項", article="第四十四条")
     sixth = _chunk("c", _STOCKPILE, 2, "第六項", article="第四十四条")
     before = {"b": first, "c": middle}
-    assert referent_sentences(sixth, 0, lambda c: before.get(c.chunk_id)) == [_DESIGNATION]
+    assert referent_sentences(sixth, lambda c: before.get(c.chunk_id)) == [[_DESIGNATION]]
     # The chunk before belongs to another article: its first paragraph is not this one's.
     other = _chunk("z", "別の条の第一項である。", 0, "", article="第四十三条")
-    assert referent_sentences(sixth, 0, lambda c: other) == []
+    assert referent_sentences(sixth, lambda c: other) == [[]]
 
 
 def test_no_referents_outside_law_text_or_articles() -> None:
     guidance = _chunk("a", f"{_REPORT}\n{_PARLIAMENT}", 0, "", kind=DocumentKind.GUIDANCE)
-    assert referent_sentences(guidance, 1, None) == []
+    assert referent_sentences(guidance, None) == [[], []]
     loose = _chunk("b", f"{_REPORT}\n{_PARLIAMENT}", 0, "", article="")
-    assert referent_sentences(loose, 1, None) == []
+    assert referent_sentences(loose, None) == [[], []]
 
 
 def test_the_named_paragraph_counts_the_question_words_it_holds_at_a_discount() -> None:
