@@ -70,7 +70,7 @@ _LINE_LABEL = re.compile(
 MAX_BROUGHT_IN = 5
 
 
-class SourceSentences:
+class SourceRuns:
     """Which passages of the known kinds of document (law to article) hold a run of text."""
 
     def __init__(self, snapshot: Snapshot) -> None:
@@ -117,7 +117,7 @@ class PrimarySources:
         self.scorer = scorer
         self.depth = depth
         self._lock = threading.Lock()
-        self._sources: tuple[weakref.ref[Snapshot], SourceSentences] | None = None
+        self._sources: tuple[weakref.ref[Snapshot], SourceRuns] | None = None
 
     def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
         """The hits with each copy's source moved up to it and the copies after the head."""
@@ -193,11 +193,11 @@ class PrimarySources:
         made = {h.chunk.chunk_id: h for h in context.new_hits(fresh, query, head[-1].score)}
         return [later.get(cid) or made[cid] for cid in wanted]
 
-    def _lookup(self, snapshot: Snapshot) -> SourceSentences:
-        """The sentence lookup of ``snapshot``, built on first use (one per snapshot)."""
+    def _lookup(self, snapshot: Snapshot) -> SourceRuns:
+        """The run lookup of ``snapshot``, built on first use (one per snapshot)."""
         with self._lock:
             if self._sources is None or self._sources[0]() is not snapshot:
-                self._sources = (weakref.ref(snapshot), SourceSentences(snapshot))
+                self._sources = (weakref.ref(snapshot), SourceRuns(snapshot))
             return self._sources[1]
 
     def _best_sentence(self, query: Query, hit: Hit) -> str:
