@@ -31,6 +31,7 @@ on the first question that needs it.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import weakref
@@ -99,13 +100,15 @@ class SourceRuns:
         return found
 
 
-def runs(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def runs(text: str) -> tuple[str, ...]:
     """The runs of a (normalized) text a copy would paste whole: its pieces between 。 and
     line breaks, without the paragraph number or item label a law line starts with (「２ 」,
-    「一 」, 「イ 」), long enough to say something (see ``MIN_SHARED_CHARS``)."""
+    「一 」, 「イ 」), long enough to say something (see ``MIN_SHARED_CHARS``). Cached: one
+    question reads a head sentence's runs once per other head passage and per holder."""
     unlabelled = "\n".join(_LINE_LABEL.sub("", line) for line in text.splitlines())
     pieces = (piece.strip() for piece in _RUN_END.split(unlabelled))
-    return [piece for piece in pieces if len(piece) >= MIN_SHARED_CHARS]
+    return tuple(piece for piece in pieces if len(piece) >= MIN_SHARED_CHARS)
 
 
 class PrimarySources:
@@ -166,16 +169,18 @@ class PrimarySources:
     ) -> list[Hit]:
         """Passages outside the head, readable by the asker, that hold a run of a head
         passage's answering sentence while being more authoritative than it."""
-        if all(h.chunk.kind == DocumentKind.LAW for h in head):
-            return []
+        copies = [
+            (sentence, authority)
+            for hit, sentence in zip(head, best, strict=True)
+            if (authority := AUTHORITY.get(hit.chunk.kind, len(AUTHORITY))) > FORCE_RANK
+        ]
+        if not copies:
+            return []  # law, order and ordinance are retrieved on their own merits
         snapshot = context.snapshot
         lookup = self._lookup(snapshot)
         present = {h.chunk.chunk_id for h in head}
         wanted: list[str] = []
-        for hit, sentence in zip(head, best, strict=True):
-            authority = AUTHORITY.get(hit.chunk.kind, len(AUTHORITY))
-            if authority <= FORCE_RANK:
-                continue  # law, order and ordinance are retrieved on their own merits
+        for sentence, authority in copies:
             for cid in lookup.holding(sentence):
                 chunk = snapshot.chunks.get(cid)
                 if (

@@ -7,7 +7,7 @@ from assistant.embedding import HashingEmbedder
 from assistant.rank import RankContext
 from assistant.rank.primary import PrimarySources
 from assistant.sentences import SentenceScorer, SentenceVectors
-from assistant.types import DocumentKind, Hit
+from assistant.types import Chunk, DocumentKind, Hit
 from tests.fakes import chunk, memory_snapshot, query
 
 LAW_SENTENCE = (
@@ -17,6 +17,12 @@ LAW_SENTENCE = (
 
 def _scorer() -> SentenceScorer:
     return SentenceScorer(SentenceVectors(HashingEmbedder(dimensions=512)))
+
+
+def _ranked(chunks: list[Chunk], hits: list[Hit], question: str, tmp_path: Path) -> list[Hit]:
+    """The step's ranking of ``hits`` for ``question`` over an index of ``chunks``."""
+    store, snapshot = memory_snapshot(chunks, tmp_path)
+    return PrimarySources(_scorer()).apply(query(question), hits, RankContext(snapshot, store))
 
 
 def test_a_binder_quoting_the_law_ranks_after_the_law_brought_up_to_its_place(
@@ -113,10 +119,9 @@ def test_a_law_the_asker_may_not_read_is_not_brought_in(tmp_path: Path) -> None:
     binder = chunk("binder", LAW_SENTENCE, source="binder.md", kind=DocumentKind.OTHER)
     other = chunk("other", "首都の人口は増えている。", source="o.md", kind=DocumentKind.OTHER)
     law = replace(chunk("law", LAW_SENTENCE, source="act.md"), visibility="staff")
-    store, snapshot = memory_snapshot([binder, other, law], tmp_path)
     hits = [Hit(binder, 3.0), Hit(other, 2.0)]
-    q = query("施設委託管理者は事業報告書をいつまでに提出しますか")
-    assert PrimarySources(_scorer()).apply(q, hits, RankContext(snapshot, store)) == hits
+    question = "施設委託管理者は事業報告書をいつまでに提出しますか"
+    assert _ranked([binder, other, law], hits, question, tmp_path) == hits
 
 
 def test_a_copy_that_cuts_a_sentence_inside_its_brackets_still_brings_in_the_law(
@@ -130,10 +135,8 @@ def test_a_copy_that_cuts_a_sentence_inside_its_brackets_still_brings_in_the_law
     )
     other = chunk("other", "アムハラ語の放出音は鋭い。", source="o.md", kind=DocumentKind.OTHER)
     law = chunk("law", f"一 {cut}）\n二 人工衛星及びその部分品", source="order.md")
-    store, snapshot = memory_snapshot([binder, other, law], tmp_path)
     hits = [Hit(binder, 3.0), Hit(other, 2.0)]
-    q = query("航空機の部品は全部対象ですか")
-    ranked = PrimarySources(_scorer()).apply(q, hits, RankContext(snapshot, store))
+    ranked = _ranked([binder, other, law], hits, "航空機の部品は全部対象ですか", tmp_path)
     assert [h.chunk.chunk_id for h in ranked] == ["law", "other", "binder"]
 
 
@@ -146,10 +149,8 @@ def test_an_ordinance_sharing_a_bracketed_phrase_with_its_law_is_no_copy(tmp_pat
         kind=DocumentKind.ORDINANCE,
     )
     law = chunk("law", f"{phrase}）は、計画を変更するときは、認定を受けなければならない。")
-    store, snapshot = memory_snapshot([ordinance, law], tmp_path)
     hits = [Hit(ordinance, 2.0), Hit(law, 1.0)]
-    q = query("変更の申請書の様式は")
-    assert PrimarySources(_scorer()).apply(q, hits, RankContext(snapshot, store)) == hits
+    assert _ranked([ordinance, law], hits, "変更の申請書の様式は", tmp_path) == hits
 
 
 def test_a_passage_sharing_one_clause_of_a_long_sentence_brings_nothing_in(
@@ -162,7 +163,5 @@ def test_a_passage_sharing_one_clause_of_a_long_sentence_brings_nothing_in(
     note = chunk("note", f"{clause}{rest}{rest}", source="n.md", kind=DocumentKind.OTHER)
     other = chunk("other", "アムハラ語の放出音は鋭い。", source="o.md", kind=DocumentKind.OTHER)
     law = chunk("law", f"{clause}）は、計画を変更するときは、認定を受けなければならない。")
-    store, snapshot = memory_snapshot([note, other, law], tmp_path)
     hits = [Hit(note, 3.0), Hit(other, 2.0)]
-    q = query("控除証明書等データの作成")
-    assert PrimarySources(_scorer()).apply(q, hits, RankContext(snapshot, store)) == hits
+    assert _ranked([note, other, law], hits, "控除証明書等データの作成", tmp_path) == hits
