@@ -21,12 +21,13 @@ from assistant.answer.related import annotate
 from assistant.catalog import Catalog, load_catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
-from assistant.index.keyword import BM25Parameters, JapaneseTokenizer, TokenStore
+from assistant.index.keyword import BM25Parameters, JapaneseTokenizer
 from assistant.index.law_links import LawLinkStore
 from assistant.index.owner import IndexOwnership
 from assistant.index.sentence_store import SentenceStore
 from assistant.index.snapshot import IndexReader
 from assistant.index.store import VectorStore
+from assistant.index.token_store import TokenStore
 from assistant.index.writer import IndexWriter
 from assistant.japanese import kanji_article_numbers
 from assistant.query import QueryBuilder

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embedding import HashingEmbedder
-from assistant.index.keyword import JapaneseTokenizer, TokenStore
+from assistant.index.keyword import JapaneseTokenizer
 from assistant.index.law_links import LawLinkStore
 from assistant.index.memory import InMemoryStore
 from assistant.index.snapshot import Snapshot
+from assistant.index.token_store import TokenStore
 from assistant.query.understanding import answer_kinds
 from assistant.types import Chunk, DocumentKind, ManifestEntry, Query, SearchFilter
 

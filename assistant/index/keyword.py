@@ -1,30 +1,30 @@
-"""Japanese keyword search: SudachiPy tokens scored with BM25 (bm25s).
+"""Japanese keyword search: SudachiPy tokens and character bigrams scored with BM25.
 
 Japanese has no spaces, so whitespace splitting sees a sentence as one token and finds nothing.
 SudachiPy (split mode A, normalized forms) turns 届け出る/届出る/届出 into one form; particles,
-auxiliary verbs, symbols and blanks carry no topic and are dropped. Tokens of every chunk are
-persisted beside the Chroma data (``keyword/tokens.json``), keyed by chunk id, so the BM25
-statistics can be rebuilt for exactly the chunks that Chroma holds in milliseconds, and only new
-chunks are ever tokenized again.
+auxiliary verbs, symbols and blanks carry no topic and are dropped. Character bigrams are a
+second, segmentation-free view.
+
+Both are kept as arrays (``TermRows``: each chunk's distinct term ids and counts; ``_BM25``: the
+precomputed score of every (term, chunk) pair, grouped by term), never as a Python list of
+strings per chunk: the index grows with the library, and a string object per token per chunk
+cost the serving process some 30 KB per chunk. The terms of each chunk are persisted by
+``assistant.index.token_store``, so a start rebuilds BM25 for exactly the chunks the index holds
+without tokenizing anything.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import math
-import os
 import sys
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
-from dataclasses import dataclass
 
-import bm25s
 import numpy as np
+import numpy.typing as npt
 
 from assistant.japanese import normalize
 
@@ -75,9 +75,6 @@ _ENGLISH_STOPWORDS = frozenset(
 )
 # Sudachi refuses inputs over 49,149 bytes; pieces of this many characters stay below it.
 _MAX_PIECE_CHARS = 12_000
-_TOKENS_FILE = "tokens.json"
-# bm25s logs every index build at DEBUG through its own handler; that is noise on a terminal.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class JapaneseTokenizer:
@@ -174,19 +171,159 @@ def character_bigrams(text: str) -> list[str]:
     return [sys.intern(pair) for pair in pairs if not pair.isascii()]
 
 
-def _bm25(token_lists: Sequence[list[str]], k1: float, b: float) -> bm25s.BM25 | None:
-    if not token_lists:
-        return None
-    index = bm25s.BM25(k1=k1, b=b)
-    index.index([t or [""] for t in token_lists], show_progress=False)
-    return index
+class Vocabulary:
+    """Terms to dense ids, growing as terms are met; one per token store, shared by the keyword
+    indexes it builds (an id, once given, never changes, so an older index stays valid).
+
+    Ids a newer build added are past an older index's arrays; ``KeywordIndex`` treats them as
+    unknown. Adding is done by the one thread that builds a snapshot; reads are dict lookups.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def get(self, term: str) -> int | None:
+        """The id of a term, or None if no document seen so far holds it."""
+        return self._ids.get(term)
+
+    def add(self, terms: Iterable[str]) -> npt.NDArray[np.int32]:
+        """The ids of the terms, new ones added."""
+        ids = self._ids
+        return np.fromiter(
+            (ids.setdefault(t, len(ids)) for t in terms), dtype=np.int32, count=-1
+        )
+
+    def terms(self) -> list[str]:
+        """Every term, by id."""
+        return list(self._ids)
 
 
-def _scores(index: bm25s.BM25 | None, query: list[str], size: int) -> np.ndarray:
-    known = [t for t in query if index is not None and t in index.vocab_dict]
-    if index is None or not known:
-        return np.zeros(size, dtype=np.float32)
-    return np.asarray(index.get_scores(known), dtype=np.float32)
+@dataclass(frozen=True)
+class TermRows:
+    """Each document's distinct terms and their counts, as compressed rows (CSR).
+
+    Row i's term ids are ``ids[indptr[i]:indptr[i + 1]]``, their counts the same slice of
+    ``counts``; ``lengths[i]`` is the document's length in terms (BM25's dl). Plain arrays
+    rather than a list of strings per document: at 10,000 chunks the lists of word tokens and
+    character bigrams, and the BM25 library's own copies, took some 300 MB of the serving
+    process and grew with every chunk.
+    """
+
+    indptr: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.int32]
+    counts: npt.NDArray[np.int32]
+    lengths: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def empty(cls) -> TermRows:
+        """No documents."""
+        return cls(
+            np.zeros(1, dtype=np.int64),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+        )
+
+    @classmethod
+    def of(cls, documents: Iterable[Sequence[str]], vocabulary: Vocabulary) -> TermRows:
+        """The rows of documents given as term lists (their terms added to ``vocabulary``)."""
+        sizes: list[int] = []
+        lengths: list[int] = []
+        terms: list[str] = []
+        counts: list[int] = []
+        for document in documents:
+            counted = Counter(document)
+            sizes.append(len(counted))
+            lengths.append(len(document))
+            terms.extend(counted)
+            counts.extend(counted.values())
+        indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        return cls(
+            indptr,
+            vocabulary.add(terms),
+            np.asarray(counts, dtype=np.int32),
+            np.asarray(lengths, dtype=np.int32),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[TermRows]) -> TermRows:
+        """The rows of several parts, one after another."""
+        if not parts:
+            return cls.empty()
+        offsets = np.cumsum([0] + [int(p.indptr[-1]) for p in parts[:-1]])
+        indptr = np.concatenate(
+            [np.zeros(1, dtype=np.int64)]
+            + [p.indptr[1:] + offset for p, offset in zip(parts, offsets, strict=True)]
+        )
+        return cls(
+            indptr,
+            np.concatenate([p.ids for p in parts]),
+            np.concatenate([p.counts for p in parts]),
+            np.concatenate([p.lengths for p in parts]),
+        )
+
+    def take(self, rows: npt.NDArray[np.intp]) -> TermRows:
+        """The given rows, in the order given."""
+        starts = self.indptr[rows]
+        sizes = self.indptr[rows + 1] - starts
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        # Position j of the result reads starts[row of j] + (j - indptr[row of j]).
+        picked = np.repeat(starts - indptr[:-1], sizes) + np.arange(indptr[-1], dtype=np.int64)
+        return TermRows(indptr, self.ids[picked], self.counts[picked], self.lengths[rows])
+
+    def remap(self, mapping: npt.NDArray[np.int32]) -> TermRows:
+        """The same rows with each term id ``i`` replaced by ``mapping[i]``."""
+        return replace(self, ids=mapping[self.ids])
+
+    def row(self, index: int) -> npt.NDArray[np.int32]:
+        """The term ids of one row."""
+        return self.ids[self.indptr[index] : self.indptr[index + 1]]
+
+
+class _BM25:
+    """BM25 scores of every (term, document) pair, precomputed and grouped by term.
+
+    The formula is bm25s' default ("lucene": idf = ln(1 + (N - df + 0.5) / (df + 0.5)), term
+    part tf / (tf + k1 (1 - b + b dl / avgdl))), which the index used before, so the scores are
+    the same to float32 rounding (``tests/index/test_keyword.py`` compares them); an empty
+    document counts as one term long, as bm25s gives it one empty token.
+    """
+
+    def __init__(self, rows: TermRows, terms: int, parameters: BM25Parameters) -> None:
+        documents = len(rows)
+        self.documents = documents
+        lengths = np.maximum(rows.lengths, 1).astype(np.float64)
+        average = float(lengths.mean()) if documents else 1.0
+        owner = np.repeat(np.arange(documents, dtype=np.int32), np.diff(rows.indptr))
+        order = np.argsort(rows.ids, kind="stable")
+        term = rows.ids[order]
+        self.docs = owner[order]
+        del owner
+        self.df = np.bincount(rows.ids, minlength=terms).astype(np.int32)
+        idf = np.log1p((documents - self.df + 0.5) / (self.df + 0.5))
+        tf = rows.counts[order].astype(np.float64)
+        k1, b = parameters.k1, parameters.b
+        norm = k1 * ((1 - b) + b * lengths[self.docs] / average)
+        self.data = (idf[term] * (tf / (norm + tf))).astype(np.float32)
+        self.indptr = np.zeros(terms + 1, dtype=np.int64)
+        np.cumsum(self.df, out=self.indptr[1:])
+
+    def scores(self, term_ids: Iterable[int]) -> npt.NDArray[np.float32]:
+        """Sum over the query's terms (a repeated term counts again) for every document."""
+        total = np.zeros(self.documents, dtype=np.float32)
+        for term in term_ids:
+            if term < len(self.df):  # a term added to the vocabulary after this build: absent
+                start, end = self.indptr[term], self.indptr[term + 1]
+                total[self.docs[start:end]] += self.data[start:end]  # one posting per document
+        return total
 
 
 class KeywordIndex:
@@ -195,86 +332,82 @@ class KeywordIndex:
     def __init__(
         self,
         chunk_ids: Sequence[str],
-        tokens: Sequence[list[str]],
-        bigrams: Sequence[list[str]] | None = None,
+        words: TermRows,
+        word_vocabulary: Vocabulary,
+        bigrams: TermRows | None = None,
+        bigram_vocabulary: Vocabulary | None = None,
         bm25: BM25Parameters | None = None,
     ) -> None:
         bm25 = bm25 or BM25Parameters()
         self.chunk_ids = tuple(chunk_ids)
-        self._token_sets = {cid: set(t) for cid, t in zip(self.chunk_ids, tokens, strict=True)}
-        self._document_frequency: Counter[str] = Counter()
-        for token_set in self._token_sets.values():
-            self._document_frequency.update(token_set)
-        self._bm25 = _bm25(tokens, bm25.k1, bm25.b)
-        self._bigram_bm25 = _bm25(bigrams, bm25.k1, bm25.b) if bigrams is not None else None
+        if len(words) != len(self.chunk_ids) or (bigrams is not None and len(bigrams) != len(words)):
+            raise ValueError("one row of terms per chunk id is needed")
+        self._rows = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        self._words = words
+        self._vocabulary = word_vocabulary
+        self._terms: list[str] = word_vocabulary.terms()
+        self._bm25 = _BM25(words, len(word_vocabulary), bm25)
+        self._bigram_vocabulary = bigram_vocabulary
+        self._bigram_bm25 = (
+            _BM25(bigrams, len(bigram_vocabulary), bm25)
+            if bigrams is not None and bigram_vocabulary is not None
+            else None
+        )
+
+    @classmethod
+    def from_tokens(
+        cls,
+        chunk_ids: Sequence[str],
+        tokens: Sequence[Sequence[str]],
+        bigrams: Sequence[Sequence[str]] | None = None,
+        bm25: BM25Parameters | None = None,
+    ) -> KeywordIndex:
+        """An index over documents given as token lists (tests, one-off scripts)."""
+        words = Vocabulary()
+        pairs = Vocabulary()
+        return cls(
+            chunk_ids,
+            TermRows.of(tokens, words),
+            words,
+            TermRows.of(bigrams, pairs) if bigrams is not None else None,
+            pairs,
+            bm25,
+        )
 
     def tokens_of(self, chunk_id: str) -> set[str]:
         """The distinct tokens of one chunk (empty if unknown)."""
-        return self._token_sets.get(chunk_id, set())
+        row = self._rows.get(chunk_id)
+        if row is None:
+            return set()
+        return {self._terms[i] for i in self._words.row(row)}
+
+    def _document_frequency(self, token: str) -> int:
+        term = self._vocabulary.get(token)
+        return int(self._bm25.df[term]) if term is not None and term < len(self._bm25.df) else 0
 
     def knows(self, token: str) -> bool:
         """Whether any indexed passage contains the token."""
-        return self._document_frequency.get(token, 0) > 0
+        return self._document_frequency(token) > 0
 
     def idf(self, token: str) -> float:
         """Inverse document frequency; a token the corpus never uses gets the highest value."""
         n = len(self.chunk_ids)
-        df = self._document_frequency.get(token, 0)
-        return math.log((n + 1) / (df + 0.5))
+        return math.log((n + 1) / (self._document_frequency(token) + 0.5))
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk (aligned with ``chunk_ids``); zeros if nothing matches."""
-        return _scores(self._bm25, query_tokens, len(self.chunk_ids))
+        return self._bm25.scores(_known(self._vocabulary, query_tokens))
 
     def bigram_scores(self, query: str) -> np.ndarray:
         """BM25 over character bigrams of every chunk, for the query text."""
-        return _scores(self._bigram_bm25, character_bigrams(query), len(self.chunk_ids))
-
-
-class TokenStore:
-    """Persisted tokens per chunk id: the durable half of the keyword index."""
-
-    def __init__(
-        self,
-        directory: Path,
-        tokenizer: JapaneseTokenizer,
-        bm25: BM25Parameters | None = None,
-    ) -> None:
-        self._parameters = bm25 or BM25Parameters()
-        self._path = directory / _TOKENS_FILE
-        self._tokenizer = tokenizer
-        self._tokens: dict[str, list[str]] = {}
-        if self._path.exists():
-            try:
-                stored = json.loads(self._path.read_text(encoding="utf-8"))
-                # Interned, every chunk's copy of a word is one string, not its own object
-                # (about 120 MB less at 10,000 chunks).
-                self._tokens = {cid: [sys.intern(t) for t in ts] for cid, ts in stored.items()}
-            except (OSError, json.JSONDecodeError):
-                self._tokens = {}  # a damaged cache is rebuilt from Chroma's texts
-
-    def build_index(self, chunks: Iterable[tuple[str, str]]) -> KeywordIndex:
-        """A KeywordIndex over exactly these (chunk_id, search_text) pairs; persists new tokens."""
-        pairs = list(chunks)
-        missing = [(cid, text) for cid, text in pairs if cid not in self._tokens]
-        for cid, text in missing:
-            self._tokens[cid] = [sys.intern(t) for t in self._tokenizer.tokenize(text)]
-        live = {cid for cid, _ in pairs}
-        stale = [cid for cid in self._tokens if cid not in live]
-        for cid in stale:
-            del self._tokens[cid]
-        if missing or stale:
-            self._save()
-        return KeywordIndex(
-            [cid for cid, _ in pairs],
-            [self._tokens[cid] for cid, _ in pairs],
-            [character_bigrams(text) for _, text in pairs],
-            self._parameters,
+        if self._bigram_bm25 is None or self._bigram_vocabulary is None:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        return self._bigram_bm25.scores(
+            _known(self._bigram_vocabulary, character_bigrams(query))
         )
 
-    def _save(self) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".tokens-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._tokens, handle, ensure_ascii=False)
-        os.replace(tmp, self._path)
+
+def _known(vocabulary: Vocabulary, terms: Iterable[str]) -> list[int]:
+    """Ids of the terms the vocabulary has (repeats kept: BM25 counts a repeated word again)."""
+    found = (vocabulary.get(t) for t in terms)
+    return [term for term in found if term is not None]

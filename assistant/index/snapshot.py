@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 
 from assistant.access.visibility import VisibilityScope
 from assistant.embedding import release_freed_memory
-from assistant.index.keyword import KeywordIndex, TokenStore
+from assistant.index.keyword import KeywordIndex
+from assistant.index.token_store import TokenStore
 from assistant.index.law_links import LawLinks, LawLinkStore
 from assistant.index.store import VectorStore, entry_stamp
 from assistant.law.definitions import DefinitionTable

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from assistant.chunking import split_into_chunks
 from assistant.embedding import HashingEmbedder
-from assistant.index.keyword import JapaneseTokenizer, TokenStore
+from assistant.index.keyword import JapaneseTokenizer
+from assistant.index.token_store import TokenStore
 from assistant.index.memory import InMemoryStore
 from assistant.index.snapshot import IndexReader
 from assistant.types import Block, DocumentKind, ManifestEntry, SourceDocument

@@ -6,9 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.access.visibility import public_scope, visibility_scope
-from assistant.index.keyword import JapaneseTokenizer, TokenStore
+from assistant.index.keyword import JapaneseTokenizer
 from assistant.index.memory import InMemoryStore
 from assistant.index.snapshot import Snapshot
+from assistant.index.token_store import TokenStore
 from assistant.retrieve import Retriever
 from assistant.types import ManifestEntry, SearchFilter
 from tests.fakes import EMBEDDER, chunk, memory_snapshot, query
