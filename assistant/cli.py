@@ -168,9 +168,10 @@ def ask(
     settings = load_settings()
     principal = acting_principal(settings)
     assistant = open_assistant(settings)
-    # The reranker reads every candidate's sentence vectors: stored by the first warm-up after
-    # an ingest (about a minute for the shipped corpus), read back in a second after that.
-    assistant.warm_up()
+    # The reranker reads every candidate's sentence vectors: stored at ingest, checked here
+    # (completed once for an index built without them); one question tokenizes only the
+    # sentences it reads, so the corpus's words are not warmed.
+    assistant.warm_up(words=False)
     search_filter = SearchFilter(tuple(DocumentKind(x) for x in kinds), tuple(sources))
     started = time.perf_counter()
     answer = assistant.ask(
@@ -192,7 +193,7 @@ def chat(kinds: tuple[str, ...], sources: tuple[str, ...]) -> None:
     from assistant.terminal import run_chat
 
     assistant = open_assistant()
-    assistant.warm_up()
+    assistant.warm_up(words=False)  # each question tokenizes the sentences it reads
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo(
@@ -222,7 +223,7 @@ def serve(host: str | None, port: int | None) -> None:
     settings = load_settings()
     assistant = open_assistant(settings)
     assistant.own_index()
-    assistant.warm_up()
+    assistant.warm_up(words=False)  # the sentences' words are warmed after the page is up
     launch(assistant, host or settings.host, port or settings.port)
 
 

@@ -260,11 +260,16 @@ def test_a_restart_reads_the_sentence_vectors_back_instead_of_embedding_them(
     real_assistant.warm_up()
     embedder = Counting(real_assistant.embedder)
     restarted = Assistant(real_assistant.settings, embedder=embedder)
-    restarted.warm_up()
+    restarted.warm_up(words=False)  # as `ask` does: the sentences' words are read when needed
     assert embedder.passages == 0
+    words = restarted.pipeline.scorer.words
+    assert words.cache_info().currsize == 0
     question = "導入等計画書を届け出てから、どのくらいの間は設備を入れられませんか？"
     before = [(h.chunk.chunk_id, h.score) for h in real_assistant.search(question, k=10)]
     assert [(h.chunk.chunk_id, h.score) for h in restarted.search(question, k=10)] == before
+    read_by_one_question = words.cache_info().currsize
+    restarted.warm_words()  # what `serve` does in the background
+    assert words.cache_info().currsize > 10 * read_by_one_question > 0
 
 
 @pytest.mark.parametrize(

@@ -67,13 +67,15 @@ class Services:
         )
 
     def warm_up(self) -> threading.Thread:
-        """Build the glossary in the background so the onboarding page opens at once."""
+        """Build the glossary and read the indexed sentences' words in the background, so the
+        page opens at once (the first questions tokenize what they need meanwhile)."""
 
         def build() -> None:
             try:
                 self.glossary.entries()
             except AssistantError as exc:
                 log.warning("glossary not built: %s", exc)
+            self.assistant.warm_words()
 
         thread = threading.Thread(target=build, name="glossary-warm-up", daemon=True)
         thread.start()

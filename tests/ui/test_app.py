@@ -47,7 +47,7 @@ def test_serve_binds_to_localhost_7860_unless_told_otherwise(
 ) -> None:
     calls: list[tuple[str, int]] = []
     # serve must not load the model here
-    idle = SimpleNamespace(warm_up=lambda: None, own_index=lambda: None)
+    idle = SimpleNamespace(warm_up=lambda words=True: None, own_index=lambda: None)
     monkeypatch.setattr(cli, "open_assistant", lambda settings=None: idle)
     monkeypatch.setattr(
         ui_server, "launch", lambda _assistant, host, port: calls.append((host, port))
