@@ -192,9 +192,7 @@ class Vocabulary:
     def add(self, terms: Iterable[str]) -> npt.NDArray[np.int32]:
         """The ids of the terms, new ones added."""
         ids = self._ids
-        return np.fromiter(
-            (ids.setdefault(t, len(ids)) for t in terms), dtype=np.int32, count=-1
-        )
+        return np.fromiter((ids.setdefault(t, len(ids)) for t in terms), dtype=np.int32, count=-1)
 
     def terms(self) -> list[str]:
         """Every term, by id."""
@@ -257,6 +255,8 @@ class TermRows:
         """The rows of several parts, one after another."""
         if not parts:
             return cls.empty()
+        if len(parts) == 1:
+            return parts[0]
         offsets = np.cumsum([0] + [int(p.indptr[-1]) for p in parts[:-1]])
         indptr = np.concatenate(
             [np.zeros(1, dtype=np.int64)]
@@ -298,21 +298,27 @@ class _BM25:
     """
 
     def __init__(self, rows: TermRows, terms: int, parameters: BM25Parameters) -> None:
+        # Built in float32 and one temporary at a time: at 100,000 chunks the bigram view has
+        # some 25 million postings, and each float64 temporary would cost 200 MB of peak.
         documents = len(rows)
         self.documents = documents
-        lengths = np.maximum(rows.lengths, 1).astype(np.float64)
-        average = float(lengths.mean()) if documents else 1.0
-        owner = np.repeat(np.arange(documents, dtype=np.int32), np.diff(rows.indptr))
-        order = np.argsort(rows.ids, kind="stable")
-        term = rows.ids[order]
-        self.docs = owner[order]
-        del owner
+        lengths = np.maximum(rows.lengths, 1).astype(np.float32)
+        average = float(lengths.mean(dtype=np.float64)) if documents else 1.0
+        order = np.argsort(rows.ids, kind="stable")  # postings grouped by term, docs ascending
+        self.docs = np.repeat(np.arange(documents, dtype=np.int32), np.diff(rows.indptr))[order]
+        tf = rows.counts[order].astype(np.float32)
+        del order
         self.df = np.bincount(rows.ids, minlength=terms).astype(np.int32)
-        idf = np.log1p((documents - self.df + 0.5) / (self.df + 0.5))
-        tf = rows.counts[order].astype(np.float64)
+        idf = np.log1p((documents - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
         k1, b = parameters.k1, parameters.b
-        norm = k1 * ((1 - b) + b * lengths[self.docs] / average)
-        self.data = (idf[term] * (tf / (norm + tf))).astype(np.float32)
+        norm = lengths[self.docs]
+        norm *= np.float32(k1 * b / average)
+        norm += np.float32(k1 * (1 - b))
+        norm += tf
+        np.divide(tf, norm, out=tf)  # the term part, tf / (tf + k1 (1 - b + b dl / avgdl))
+        del norm
+        tf *= np.repeat(idf, self.df)  # postings of term t are df[t] in a row
+        self.data = tf
         self.indptr = np.zeros(terms + 1, dtype=np.int64)
         np.cumsum(self.df, out=self.indptr[1:])
 
@@ -340,10 +346,13 @@ class KeywordIndex:
     ) -> None:
         bm25 = bm25 or BM25Parameters()
         self.chunk_ids = tuple(chunk_ids)
-        if len(words) != len(self.chunk_ids) or (bigrams is not None and len(bigrams) != len(words)):
+        if len(words) != len(self.chunk_ids) or (
+            bigrams is not None and len(bigrams) != len(words)
+        ):
             raise ValueError("one row of terms per chunk id is needed")
         self._rows = {cid: i for i, cid in enumerate(self.chunk_ids)}
-        self._words = words
+        # Each chunk's distinct word ids, for tokens_of (the counts are in the BM25 postings).
+        self._word_indptr, self._word_ids = words.indptr, words.ids
         self._vocabulary = word_vocabulary
         self._terms: list[str] = word_vocabulary.terms()
         self._bm25 = _BM25(words, len(word_vocabulary), bm25)
@@ -379,7 +388,8 @@ class KeywordIndex:
         row = self._rows.get(chunk_id)
         if row is None:
             return set()
-        return {self._terms[i] for i in self._words.row(row)}
+        ids = self._word_ids[self._word_indptr[row] : self._word_indptr[row + 1]]
+        return {self._terms[i] for i in ids}
 
     def _document_frequency(self, token: str) -> int:
         term = self._vocabulary.get(token)
@@ -402,9 +412,7 @@ class KeywordIndex:
         """BM25 over character bigrams of every chunk, for the query text."""
         if self._bigram_bm25 is None or self._bigram_vocabulary is None:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
-        return self._bigram_bm25.scores(
-            _known(self._bigram_vocabulary, character_bigrams(query))
-        )
+        return self._bigram_bm25.scores(_known(self._bigram_vocabulary, character_bigrams(query)))
 
 
 def _known(vocabulary: Vocabulary, terms: Iterable[str]) -> list[int]:

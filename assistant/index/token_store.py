@@ -90,6 +90,15 @@ def _local(rows: TermRows) -> tuple[TermRows, npt.NDArray[np.int32]]:
     return TermRows(rows.indptr, local.astype(np.int32), rows.counts, rows.lengths), used
 
 
+def _live(parts: list[TermRows], order: npt.NDArray[np.intp], total: int) -> TermRows:
+    """The rows ``order`` names (numbered across the parts), emptying ``parts`` as it goes."""
+    joined = TermRows.concat(parts)
+    parts.clear()
+    if len(order) == total and np.array_equal(order, np.arange(total)):
+        return joined  # every stored row, in order: the usual case after a compaction
+    return joined.take(order)
+
+
 class TokenStore:
     """Persisted terms per chunk id: the durable half of the keyword index.
 
@@ -129,11 +138,17 @@ class TokenStore:
                 where[cid] = offset + row
             offset += len(missing)
         order = np.fromiter((where[cid] for cid, _ in pairs), dtype=np.intp, count=len(pairs))
-        words = TermRows.concat([s.words for s in segments]).take(order)
-        bigrams = TermRows.concat([s.bigrams for s in segments]).take(order)
+        names = [s.name for s in segments]
+        # One view at a time, each segment's arrays let go once joined: at 100,000 chunks the
+        # bigram rows alone are some 200 MB, and every extra copy adds to the peak.
+        views = [s.words for s in segments], [s.bigrams for s in segments]
+        del segments
+        words = _live(views[0], order, offset)
+        bigrams = _live(views[1], order, offset)
+        del views
         stale = offset - len(set(where.values()) & set(order.tolist()))
-        if len(segments) > MAX_SEGMENTS or stale > len(pairs):
-            self._compact([cid for cid, _ in pairs], words, bigrams, segments)
+        if len(names) > MAX_SEGMENTS or stale > len(pairs):
+            self._compact([cid for cid, _ in pairs], words, bigrams, names)
         return KeywordIndex(
             [cid for cid, _ in pairs], words, self.words, bigrams, self.bigrams, self._parameters
         )
@@ -209,15 +224,10 @@ class TokenStore:
         return _Segment(name, chunk_ids, views[0], views[1])
 
     def _compact(
-        self,
-        chunk_ids: Sequence[str],
-        words: TermRows,
-        bigrams: TermRows,
-        read: Sequence[_Segment],
+        self, chunk_ids: Sequence[str], words: TermRows, bigrams: TermRows, read: Sequence[str]
     ) -> None:
         """Replace the segments read by one holding just the live rows."""
         self._write(_Segment("", tuple(chunk_ids), words, bigrams))
-        for segment in read:
-            if segment.name:
-                (self._folder / segment.name).unlink(missing_ok=True)
+        for name in read:
+            (self._folder / name).unlink(missing_ok=True)
         log.info("keyword segments compacted: %d chunks in one", len(chunk_ids))
