@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -266,6 +267,11 @@ class SentenceIndexer:
         return chunk_vectors
 
 
+def _distinct(words: Sequence[str]) -> tuple[str, ...]:
+    """The distinct words, interned (each word one string, however many sentences hold it)."""
+    return tuple(dict.fromkeys(sys.intern(w) for w in words))
+
+
 def texts_of(chunks: Sequence[Chunk]) -> list[str]:
     """The texts chunks are embedded by (header line and normalized text)."""
     return [c.search_text for c in chunks]
@@ -289,9 +295,11 @@ class SentenceScorer:
         self.vectors = vectors
         self.lexical_weight = lexical_weight if tokenize is not None else 0.0
         # A text's distinct keyword tokens, cached: the same sentences come back question after
-        # question, and SudachiPy is the slow part of the lexical score.
-        self.words: Callable[[str], frozenset[str]] = functools.lru_cache(maxsize=_WORDS_CACHED)(
-            lambda text: frozenset(tokenize(text)) if tokenize else frozenset()
+        # question, and SudachiPy is the slow part of the lexical score. A tuple of interned
+        # strings, not a frozenset: a sentence has a dozen words, which a membership test
+        # scans as fast, and a full cache (28,000 texts at 10,000 chunks) took 133 MB as sets.
+        self.words: Callable[[str], tuple[str, ...]] = functools.lru_cache(maxsize=_WORDS_CACHED)(
+            lambda text: _distinct(tokenize(text)) if tokenize else ()
         )
 
     def similarities(self, query_vector: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
@@ -340,8 +348,8 @@ class SentenceScorer:
                 around = self.words(header)
                 covered = np.asarray(
                     [
-                        sum(w for t, w in terms.items() if t in around or t in self.words(s))
-                        for s in sentences
+                        sum(w for t, w in terms.items() if t in around or t in own)
+                        for own in map(self.words, sentences)
                     ]
                 )
                 scores = scores + self.lexical_weight * covered / total
