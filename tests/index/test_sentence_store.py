@@ -106,3 +106,22 @@ def test_a_damaged_or_vanished_segment_is_skipped(tmp_path: Path) -> None:
     fresh = SentenceStore(tmp_path, "m")
     assert fresh.segment_count == 0
     assert fresh.missing_chunks(["c1", "c2"]) == ["c1", "c2"]
+
+
+def test_rows_are_read_from_the_file_exactly_and_survive_a_merge_by_another_process(
+    tmp_path: Path,
+) -> None:
+    store = SentenceStore(tmp_path, "model-a")
+    rows = _rows(500, 7, dimensions=384)
+    texts = [f"文{i}。" for i in range(500)]
+    store.add(keys_of(texts), rows, ["c1"])
+    wanted = [417, 3, 250, 499, 0]
+    found, vectors = store.lookup(keys_of([texts[i] for i in wanted]))
+    assert found.all() and np.array_equal(vectors, rows[wanted])  # bit for bit
+    SentenceStore(tmp_path, "model-a").merge()  # nothing to merge: one segment stays
+    other = SentenceStore(tmp_path, "model-a")
+    other.add(keys_of(["新しい文。"]), _rows(1, 8, dimensions=384), ["c2"])
+    other.merge()  # the files this store opened are gone from the folder now
+    assert not any(tmp_path.glob(f"{store._segments[0].name}.*"))
+    found, vectors = store.lookup(keys_of([texts[417]]))
+    assert found.all() and np.array_equal(vectors[0], rows[417])  # the open file still reads
