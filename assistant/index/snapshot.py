@@ -46,6 +46,7 @@ class Snapshot:
     _document_articles: dict[str, tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _visibilities: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         articles: dict[tuple[str, str], list[str]] = {}
@@ -58,6 +59,8 @@ class Snapshot:
         for source, article in articles:  # first seen first: reading order
             order.setdefault(source, []).append(article)
         self._document_articles.update({source: tuple(a) for source, a in order.items()})
+        self._visibilities.update(c.visibility for c in self.chunks.values())
+        self._visibilities.update(e.visibility for e in self.manifest.values())
 
     @classmethod
     def load(
@@ -151,6 +154,11 @@ class Snapshot:
             return False
         explicitly_chosen = chunk.source in search_filter.sources
         return search_filter.include_superseded or explicitly_chosen or not entry.superseded_by
+
+    def admits_all(self, scope: VisibilityScope) -> bool:
+        """Whether ``scope`` may read every chunk committed here (every public index, for
+        anyone; any index, for an admin): then a search needs no visibility filter."""
+        return all(scope.admits(tag) for tag in self._visibilities)
 
     def section_of(self, chunk: Chunk, scope: VisibilityScope) -> list[Chunk]:
         """The committed chunks of ``chunk``'s document that ``scope`` may read, in order."""

@@ -62,12 +62,18 @@ class Retriever:
         return allowed[: self._candidate_k]
 
     def _dense_candidates(self, query: Query, snapshot: Snapshot) -> dict[str, float]:
+        # The visibility clause only where it can exclude something: filtered, Chroma's
+        # nearest-neighbour search took 620 ms at 100,000 chunks against some 20 ms without,
+        # and when the asker may read every committed chunk it would exclude nothing
+        # committed (what it leaves in, such as an upload not yet committed, ``allows``
+        # drops below, as it drops superseded versions).
+        scope = query.search_filter.scope
         results = self._store.query(
             query.vector.tolist(),
             self._candidate_k,
             kinds=[k.value for k in query.search_filter.kinds],
             sources=list(query.search_filter.sources),
-            visibility=query.search_filter.scope.store_filter(),
+            visibility=None if snapshot.admits_all(scope) else scope.store_filter(),
         )
         return {
             chunk.chunk_id: score

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from assistant.access.visibility import public_scope, visibility_scope
 from assistant.index.keyword import JapaneseTokenizer
 from assistant.index.memory import InMemoryStore
@@ -86,3 +88,32 @@ def test_a_chunk_and_its_file_must_both_be_readable(tmp_path: Path) -> None:
     assert snapshot.section_of(secret, visibility_scope(FIRM)) == []
     untagged = ManifestEntry("old.md", "sha", (), "old", secret.kind, visibility="")
     assert not visibility_scope(STAFF).admits(untagged.visibility)
+
+
+def _filters_used(store: InMemoryStore, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record the visibility filter each of the store's nearest-neighbour queries gets."""
+    filters: list[object] = []
+    original = store.query
+
+    def query(embedding, k, kinds=(), sources=(), visibility=None):  # type: ignore[no-untyped-def]
+        filters.append(visibility)
+        return original(embedding, k, kinds, sources, visibility)
+
+    monkeypatch.setattr(store, "query", query)
+    return filters
+
+
+def test_the_filter_is_left_out_only_when_it_could_exclude_nothing_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    firm = SearchFilter(scope=visibility_scope(FIRM))
+    mixed, mixed_snapshot = _index(tmp_path)
+    filters = _filters_used(mixed, monkeypatch)
+    assert _sources(mixed, mixed_snapshot, firm, "dense") <= {"law.md"}
+    assert filters == [("public",)]  # restricted chunks exist: filtered inside the search
+    public = [chunk(f"p{i}", f"特定重要物資の安定供給 その{i}", source="law.md") for i in range(4)]
+    store, snapshot = memory_snapshot(public, tmp_path / "public")
+    filters = _filters_used(store, monkeypatch)
+    assert _sources(store, snapshot, firm, "dense") == {"law.md"}
+    assert filters == [None]  # a firm may read every committed chunk: nothing to filter
+    assert snapshot.admits_all(firm.scope) and not mixed_snapshot.admits_all(firm.scope)
