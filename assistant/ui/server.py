@@ -96,8 +96,8 @@ class RunningServer:
     warm_up: threading.Thread | None = None
 
     def close(self) -> None:
-        """Stop serving, wait for the glossary's warm-up, and remove the drafts written
-        meanwhile.
+        """Stop serving, wait for the background warm-up (glossary, words), and remove the
+        drafts written meanwhile.
 
         Nothing of the server may still run when the interpreter exits: a daemon thread
         inside the model's native code then aborts the whole process (exit code 134,

@@ -22,7 +22,8 @@ ASSISTANT_EMBEDDING_BACKEND, is passed on):
   its warm-up: the first start after the ingest, which finds every sentence stored), its
   warm-up time and peak RSS;
 * ``assistant ask`` once more in a new process: time to the first answer after a restart;
-* ``assistant serve``: seconds until the page answers and peak RSS at that moment.
+* ``assistant serve``: seconds until the page answers, and its peak RSS SERVE_SETTLE_S seconds
+  later (its background warm-up done).
 
 Peak RSS is each child's own (``os.wait4``), including the children it waited for.
 """
@@ -60,6 +61,9 @@ DATASET = ROOT / "evals" / "datasets" / "domain.jsonl"
 RESTART_QUESTION = "特定重要設備の導入計画書はいつまでに届け出る必要がありますか？"
 MIN_CHARS, MAX_CHARS = 250, 440
 PER_DOCUMENT = 100
+# Seconds `serve` runs on after its page answers before its peak memory is read: the
+# sentences' words are warmed in the background once the page is up (8 s at 10k chunks).
+SERVE_SETTLE_S = 30
 
 
 def sentence_pool() -> list[str]:
@@ -186,7 +190,7 @@ def measure(size: int, workdir: Path, serve: bool) -> dict[str, float]:
     }
     if serve:
         figures["serve_ready_s"], figures["serve_peak_rss_mb"] = serve_start(
-            ASSISTANT, env, ROOT, 3600
+            ASSISTANT, env, ROOT, 3600, settle_s=SERVE_SETTLE_S
         )
     return figures
 
@@ -198,7 +202,10 @@ def main() -> None:
     parser.add_argument("--skip-serve", action="store_true", help="Do not start the server.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folders.")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
+    # The settings the product ran with (ASSISTANT_SENTENCE_VECTORS, ..._EMBEDDING_BACKEND...),
+    # written with the figures so a run says what it measured.
+    settings = {k: v for k, v in sorted(os.environ.items()) if k.startswith("ASSISTANT_")}
+    results: dict[str, dict[str, float] | dict[str, str]] = {"settings": settings}
     for size in args.sizes:
         workdir = Path(tempfile.mkdtemp(prefix=f"assistant-scale-{size}-"))
         try:
@@ -208,7 +215,7 @@ def main() -> None:
                 print(f"kept {workdir}", file=sys.stderr)
             else:
                 shutil.rmtree(workdir, ignore_errors=True)
-        print(f"== {size} distractor chunks", flush=True)
+        print(f"== {size} distractor chunks {settings or ''}", flush=True)
         for name, value in results[str(size)].items():
             print(f"  {name:28s} {value:12.3f}", flush=True)
         if args.json:

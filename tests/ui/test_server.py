@@ -218,3 +218,15 @@ def test_api_calls_leave_no_session_behind(running: RunningServer) -> None:
     )
     http.get(f"/gradio_api/call/ask/{posted.json()['event_id']}")
     assert "page1" in holder.session_data
+
+
+def test_the_sentences_words_are_read_in_the_background_once_serving(
+    running: RunningServer,
+) -> None:
+    # `serve` does not make the page wait for SudachiPy over every indexed sentence: the
+    # launch returns first and the warm-up thread reads them (with the glossary).
+    assert running.warm_up is not None
+    running.warm_up.join(timeout=120)
+    assert not running.warm_up.is_alive()
+    words = running.services.assistant.pipeline.scorer.words
+    assert words.cache_info().currsize > 1000  # the corpus's sentences and headers
