@@ -103,17 +103,33 @@ def _filters_used(store: InMemoryStore, monkeypatch: pytest.MonkeyPatch) -> list
     return filters
 
 
-def test_the_filter_is_left_out_only_when_it_could_exclude_nothing_committed(
+def test_the_store_filters_only_when_a_search_without_it_finds_too_few_readable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     firm = SearchFilter(scope=visibility_scope(FIRM))
+    # Six public chunks, two restricted: twice candidate_k neighbours without the clause
+    # hold five readable ones, the filtered search's answer, so it is not run.
     mixed, mixed_snapshot = _index(tmp_path)
     filters = _filters_used(mixed, monkeypatch)
     assert _sources(mixed, mixed_snapshot, firm, "dense") <= {"law.md"}
-    assert filters == [("public",)]  # restricted chunks exist: filtered inside the search
+    assert filters == [None]
+    # A library mostly closed to the asker: too few readable among them, so it is.
+    closed = [
+        replace(chunk(f"s{i}", SECRET + f"その{i}", source=f"note{i}.md"), visibility="staff")
+        for i in range(12)
+    ]
+    opened = [chunk("p", "特定重要物資の安定供給", source="law.md")]
+    store, snapshot = memory_snapshot([*closed, *opened], tmp_path / "closed")
+    for i in range(12):
+        store.commit(replace(snapshot.manifest[f"note{i}.md"], visibility="staff"))
+    snapshot = Snapshot.load(store, snapshot_tokens(tmp_path / "closed"))
+    filters = _filters_used(store, monkeypatch)
+    assert _sources(store, snapshot, firm, "dense") == {"law.md"}
+    assert filters == [None, ("public",)]
+    # Nothing restricted committed: nothing to filter, one search.
     public = [chunk(f"p{i}", f"特定重要物資の安定供給 その{i}", source="law.md") for i in range(4)]
     store, snapshot = memory_snapshot(public, tmp_path / "public")
     filters = _filters_used(store, monkeypatch)
     assert _sources(store, snapshot, firm, "dense") == {"law.md"}
-    assert filters == [None]  # a firm may read every committed chunk: nothing to filter
+    assert filters == [None]
     assert snapshot.admits_all(firm.scope) and not mixed_snapshot.admits_all(firm.scope)
