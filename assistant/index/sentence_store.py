@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 # Beyond this many segments a write merges them all (a lookup searches each segment); the binary
 # counter keeps far fewer (about 21 at 100,000 chunks of twelve sentences each).
 MAX_SEGMENTS = 32
+# Rows a merge copies at a time (6 MB of 384-dimension vectors).
+_MERGE_ROWS = 4096
 _MODEL_FILE = "MODEL"
 _KEYS, _VECTORS, _CHUNKS = ".keys.npy", ".vectors.npy", ".chunks.npy"
 
@@ -274,20 +276,38 @@ class SentenceStore:
 
     def _merge(self, segments: Sequence[_Segment]) -> None:
         """Merge consecutive segments into one (the newest vector of each key wins), named to
-        sort where the newest of them did."""
+        sort where the newest of them did.
+
+        The vectors are copied a block of rows at a time, read with ``pread`` and written to
+        the new file as they come: built whole in memory from the mapped segments, merging the
+        100k benchmark's store (471,000 rows, 695 MB) peaked at 2.1 GB of resident memory,
+        the largest part of its ingest's peak.
+        """
         if len(segments) < 2:
             return
         ordered = list(reversed(segments))  # newest first: np.unique keeps first occurrences
         keys = np.concatenate([s.keys for s in ordered])
         first = np.unique(keys, return_index=True)[1]
         bounds = np.cumsum([0, *(len(s.keys) for s in ordered)])
-        vectors = np.empty((len(first), _dimensions(segments)), dtype=np.float32)
-        for segment, low, high in zip(ordered, bounds[:-1], bounds[1:], strict=True):
-            mine = (first >= low) & (first < high)
-            if mine.any():
-                vectors[mine] = segment.vectors[first[mine] - low]
+        owner = np.searchsorted(bounds, first, side="right") - 1
+        width = _dimensions(segments)
+
+        def blocks() -> Iterator[npt.NDArray[np.float32]]:
+            for start in range(0, len(first), _MERGE_ROWS):
+                rows, owners = first[start : start + _MERGE_ROWS], owner[start : start + _MERGE_ROWS]
+                block = np.empty((len(rows), width), dtype=np.float32)
+                for index, segment in enumerate(ordered):
+                    mine = owners == index
+                    if mine.any():
+                        block[mine] = segment.read(rows[mine] - bounds[index])
+                yield block
+
+        name = f"{segments[-1].name}m"
+        base = self.folder / name
+        _save_rows_atomically(Path(f"{base}{_VECTORS}"), len(first), width, blocks())
         chunks = np.unique(np.concatenate([s.chunks for s in segments]))
-        self._write(keys[first], vectors, chunks, name=f"{segments[-1].name}m")
+        _save_atomically(Path(f"{base}{_CHUNKS}"), chunks)
+        _save_atomically(Path(f"{base}{_KEYS}"), keys[first])  # last: the segment is now visible
         for segment in segments:
             for suffix in (_KEYS, _VECTORS, _CHUNKS):  # keys first: invisible before partial
                 (self.folder / f"{segment.name}{suffix}").unlink(missing_ok=True)
@@ -310,6 +330,27 @@ def _save_atomically(path: Path, array: np.ndarray) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             np.save(handle, array, allow_pickle=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _save_rows_atomically(
+    path: Path, rows: int, width: int, blocks: Iterable[npt.NDArray[np.float32]]
+) -> None:
+    """Write a float32 (rows, width) ``.npy`` file from blocks of rows, never holding it whole."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            header = {"descr": "<f4", "fortran_order": False, "shape": (rows, width)}
+            np.lib.format.write_array_header_1_0(handle, header)
+            written = 0
+            for block in blocks:
+                handle.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+                written += len(block)
+            if written != rows:
+                raise ValueError(f"{path.name}: {written} rows written, {rows} announced")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

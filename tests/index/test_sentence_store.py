@@ -125,3 +125,22 @@ def test_rows_are_read_from_the_file_exactly_and_survive_a_merge_by_another_proc
     assert not any(tmp_path.glob(f"{store._segments[0].name}.*"))
     found, vectors = store.lookup(keys_of([texts[417]]))
     assert found.all() and np.array_equal(vectors[0], rows[417])  # the open file still reads
+
+
+def test_a_merge_copied_in_blocks_keeps_the_newest_vector_of_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sentence_store, "_MERGE_ROWS", 7)  # many blocks, each mixing segments
+    store = SentenceStore(tmp_path, "m")
+    newest: dict[str, np.ndarray] = {}
+    for seed in range(4):
+        texts = [f"文{(seed * 13 + i) % 40}。" for i in range(25)]  # keys repeat across segments
+        rows = _rows(len(texts), seed)
+        store.add(keys_of(texts), rows, [f"c{seed}"])
+        newest.update(zip(texts, rows, strict=True))
+    store.merge()
+    assert store.segment_count == 1
+    texts = sorted(newest)
+    found, vectors = store.lookup(keys_of(texts))
+    assert found.all() and np.array_equal(vectors, np.stack([newest[t] for t in texts]))
+    assert store.missing_chunks(["c0", "c1", "c2", "c3"]) == []
