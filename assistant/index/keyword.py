@@ -350,7 +350,8 @@ class KeywordIndex:
             bigrams is not None and len(bigrams) != len(words)
         ):
             raise ValueError("one row of terms per chunk id is needed")
-        self._rows = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        # Each chunk's row, the order every score array follows (the snapshot's positions).
+        self.positions: dict[str, int] = {cid: i for i, cid in enumerate(self.chunk_ids)}
         # Each chunk's distinct word ids, for tokens_of (the counts are in the BM25 postings).
         self._word_indptr, self._word_ids = words.indptr, words.ids
         self._vocabulary = word_vocabulary
@@ -385,7 +386,7 @@ class KeywordIndex:
 
     def tokens_of(self, chunk_id: str) -> set[str]:
         """The distinct tokens of one chunk (empty if unknown)."""
-        row = self._rows.get(chunk_id)
+        row = self.positions.get(chunk_id)
         if row is None:
             return set()
         ids = self._word_ids[self._word_indptr[row] : self._word_indptr[row + 1]]

@@ -38,7 +38,6 @@ class Snapshot:
     manifest: dict[str, ManifestEntry]
     chunks: dict[str, Chunk]
     keyword: KeywordIndex
-    positions: dict[str, int]
     law: LawLinks | None = None
     _articles: dict[tuple[str, str], tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
@@ -77,13 +76,17 @@ class Snapshot:
         }
         live = [cid for cid in ids if cid in chunks]
         keyword = tokens.build_index((cid, chunks[cid].search_text) for cid in live)
-        positions = {cid: i for i, cid in enumerate(live)}
         ordered = [chunks[cid] for cid in live]
         law = law_links.load(ordered) if law_links is not None else None
         # Building the keyword index allocates every chunk's tokens and bigrams at once; glibc
         # keeps what was freed (some 140 MB at 10,000 chunks) unless told to give it back.
         release_freed_memory()
-        return cls(manifest, chunks, keyword, positions, law)
+        return cls(manifest, chunks, keyword, law)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each committed chunk's row in the keyword index (the order of its score arrays)."""
+        return self.keyword.positions
 
     @property
     def references(self) -> ReferenceGraph | None:
