@@ -237,7 +237,8 @@ class SentenceStore:
         keys = keys[order]
         unique = np.ones(len(keys), dtype=bool)
         unique[1:] = keys[1:] != keys[:-1]
-        self._write(keys[unique], np.asarray(vectors)[order][unique], keys_of(chunk_ids))
+        rows = np.asarray(vectors)[order][unique]
+        self._write(keys[unique], [rows], rows.shape[1], keys_of(chunk_ids))
         self.refresh()
         self._compact()
 
@@ -261,11 +262,18 @@ class SentenceStore:
         _write_atomically(self.folder / _MODEL_FILE, self.model.encode("utf-8"))
 
     def _write(
-        self, keys: Keys, vectors: npt.NDArray[np.floating], chunks: Keys, name: str = ""
+        self,
+        keys: Keys,
+        vectors: Iterable[npt.NDArray[np.floating]],
+        width: int,
+        chunks: Keys,
+        name: str = "",
     ) -> str:
+        """Store a segment: ``vectors`` gives the rows of ``keys`` in order, in one block or
+        several (a merge's, so the merged segment is never held whole)."""
         name = name or f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident() % 10**6:06d}"
         base = self.folder / name
-        _save_atomically(Path(f"{base}{_VECTORS}"), vectors.astype(np.float32))
+        _save_rows_atomically(Path(f"{base}{_VECTORS}"), len(keys), width, vectors)
         _save_atomically(Path(f"{base}{_CHUNKS}"), np.unique(chunks))
         _save_atomically(Path(f"{base}{_KEYS}"), keys)  # last: the segment is now visible
         return name
@@ -302,12 +310,8 @@ class SentenceStore:
                         block[mine] = segment.read(rows[mine] - bounds[index])
                 yield block
 
-        name = f"{segments[-1].name}m"
-        base = self.folder / name
-        _save_rows_atomically(Path(f"{base}{_VECTORS}"), len(first), width, blocks())
-        chunks = np.unique(np.concatenate([s.chunks for s in segments]))
-        _save_atomically(Path(f"{base}{_CHUNKS}"), chunks)
-        _save_atomically(Path(f"{base}{_KEYS}"), keys[first])  # last: the segment is now visible
+        chunks = np.concatenate([s.chunks for s in segments])
+        self._write(keys[first], blocks(), width, chunks, name=f"{segments[-1].name}m")
         for segment in segments:
             for suffix in (_KEYS, _VECTORS, _CHUNKS):  # keys first: invisible before partial
                 (self.folder / f"{segment.name}{suffix}").unlink(missing_ok=True)
