@@ -71,6 +71,8 @@ def _lead_in(chunk: Chunk, before: int, depth: int | None = None) -> int | None:
     """
     sentences = split_sentences(chunk.text)
     depths = sentence_depths(chunk)
+    if depth is None and depths is not None and before >= len(depths):
+        depths = None  # below the chunk's end, for an item of unknown depth: read as unlabelled
     if depths is not None:
         limit = depths[before] if depth is None else depth
         above = [i for i in range(before) if depths[i] < limit]

@@ -141,3 +141,12 @@ def test_a_bare_item_is_scored_with_the_words_of_the_sentence_introducing_its_li
     # 「四 金属鉱産物（リチウム…）」 names a 特定重要物資 only through its list's introducer,
     # which ends the chunk before.
     assert score(lambda c: before(c.chunk_id)) > score(None)
+
+
+def test_an_unlabelled_item_after_a_labelled_chunk_finds_its_introducer_there() -> None:
+    # A chunk without item labels (its condition ends the way an item does) whose article
+    # began in a labelled chunk: the item's depth is unknown, so the chunk before is read as
+    # unlabelled text is (the nearest non-item sentence that opens a list), not by depth.
+    before = _chunk("a", _FIRST, 0)
+    item = _chunk("b", "虚偽の報告をしたとき。", 1)
+    assert leads_of(item, 0, lambda c: before if c.chunk_id == "b" else None) == [(before, 0)]
