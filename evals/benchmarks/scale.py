@@ -6,6 +6,7 @@ cores):
 
     .venv/bin/python evals/benchmarks/scale.py --sizes 1000 10000 [--json OUT.json]
     .venv/bin/python evals/benchmarks/scale.py --sizes 300 --skip-serve   # a quick smoke run
+    .venv/bin/python evals/benchmarks/scale.py --kept FOLDER   # a --keep folder, today's code
 
 For each size N it writes, in a temporary folder, the shipped corpus (so the domain dataset's
 gold documents are there) plus N distractor chunks of real Japanese text: sentences of the
@@ -42,6 +43,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -165,11 +167,6 @@ def measure(size: int, workdir: Path, serve: bool) -> dict[str, float]:
     env = product_env(workdir)
     ingest = run([*ASSISTANT, "ingest", str(workdir / "corpus")], env)
     chunks = int(ingest.stdout.split(" chunks embedded")[0].split()[-1])
-    eval_json = workdir / "eval.json"
-    evaluation = run([*ASSISTANT, "eval", "--dataset", str(DATASET), "--json", str(eval_json)], env)
-    result = json.loads(eval_json.read_text(encoding="utf-8"))
-    metrics = result["metrics"]
-    restart = run([*ASSISTANT, "ask", "--json", RESTART_QUESTION], env)
     figures = {
         "distractor_chunks": size,
         "distractor_files": files,
@@ -178,6 +175,20 @@ def measure(size: int, workdir: Path, serve: bool) -> dict[str, float]:
         "ingest_chunks_per_s": chunks / ingest.seconds,
         "ingest_peak_rss_mb": ingest.peak_mb,
         "index_mb": folder_mb(workdir / "index"),
+    }
+    return figures | measure_index(workdir, serve)
+
+
+def measure_index(workdir: Path, serve: bool) -> dict[str, float]:
+    """The figures of an indexed folder: evaluation, a restart, ``serve`` (for a folder just
+    ingested, or one kept by ``--keep`` and measured again with today's code: ``--kept``)."""
+    env = product_env(workdir)
+    eval_json = workdir / "eval.json"
+    evaluation = run([*ASSISTANT, "eval", "--dataset", str(DATASET), "--json", str(eval_json)], env)
+    result = json.loads(eval_json.read_text(encoding="utf-8"))
+    metrics = result["metrics"]
+    restart = run([*ASSISTANT, "ask", "--json", RESTART_QUESTION], env)
+    figures = {
         "first_warm_up_s": result.get("warm_up_s", float("nan")),
         "eval_peak_rss_mb": evaluation.peak_mb,
         "ask_p50_ms": metrics["latency_p50_ms"],
@@ -195,31 +206,50 @@ def measure(size: int, workdir: Path, serve: bool) -> dict[str, float]:
     return figures
 
 
+def _report(
+    title: str, figures: dict[str, float], results: dict[str, Any], out: Path | None
+) -> None:
+    """Print one run's figures, and write every result so far to ``out`` (if given)."""
+    print(f"== {title}", flush=True)
+    for name, value in figures.items():
+        print(f"  {name:28s} {value:12.3f}", flush=True)
+    if out:
+        out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--json", type=Path, help="Write the figures here as JSON.")
     parser.add_argument("--skip-serve", action="store_true", help="Do not start the server.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folders.")
+    parser.add_argument(
+        "--kept",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="Folders an earlier run kept: measure them again (no ingest) instead of --sizes.",
+    )
     args = parser.parse_args()
     # The settings the product ran with (ASSISTANT_SENTENCE_VECTORS, ..._EMBEDDING_BACKEND...),
     # written with the figures so a run says what it measured.
     settings = {k: v for k, v in sorted(os.environ.items()) if k.startswith("ASSISTANT_")}
     results: dict[str, dict[str, float] | dict[str, str]] = {"settings": settings}
+    for workdir in args.kept:
+        results[str(workdir)] = figures = measure_index(workdir, serve=not args.skip_serve)
+        _report(f"{workdir} (kept) {settings or ''}", figures, results, args.json)
+    if args.kept:
+        return
     for size in args.sizes:
         workdir = Path(tempfile.mkdtemp(prefix=f"assistant-scale-{size}-"))
         try:
-            results[str(size)] = measure(size, workdir, serve=not args.skip_serve)
+            results[str(size)] = figures = measure(size, workdir, serve=not args.skip_serve)
         finally:
             if args.keep:
                 print(f"kept {workdir}", file=sys.stderr)
             else:
                 shutil.rmtree(workdir, ignore_errors=True)
-        print(f"== {size} distractor chunks {settings or ''}", flush=True)
-        for name, value in results[str(size)].items():
-            print(f"  {name:28s} {value:12.3f}", flush=True)
-        if args.json:
-            args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        _report(f"{size} distractor chunks {settings or ''}", figures, results, args.json)
 
 
 if __name__ == "__main__":
