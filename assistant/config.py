@@ -67,10 +67,12 @@ class Settings(BaseSettings):
     fusion_bigrams_weight: float = Field(0.3, ge=0.0, le=5.0)
 
     # Ranking: the steps, in order, and each step's weights (README: configuration).
-    ranking_steps: str = "boosts,sentences,primary,provisions,delegation,references"
+    ranking_steps: str = "boosts,conversation,sentences,primary,provisions,delegation,references"
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     provisions_pinned: int = Field(3, ge=0, le=20)
+    conversation_anchors: int = Field(3, ge=0, le=20)
+    conversation_bonus: float = Field(1.0, ge=0.0, le=10.0)
     rerank_pool_weight: float = Field(1.0, ge=0.0, le=5.0)
     rerank_depth: int = Field(15, ge=0, le=200)
     rerank_weight: float = Field(0.2, ge=0.0, le=5.0)

@@ -34,6 +34,7 @@ from assistant.query import QueryBuilder
 from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.boosts import DocumentBoosts
+from assistant.rank.conversation import ConversationAnchors
 from assistant.rank.primary import PrimarySources
 from assistant.rank.provisions import NamedProvisions
 from assistant.rank.references import DelegationLinks, ReferenceLinks
@@ -82,6 +83,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
         p.settings.boost_named_source,
         p.settings.boost_definition,
     ),
+    "conversation": lambda p: ConversationAnchors(p.settings.conversation_bonus),
     "sentences": lambda p: SentenceReranker(
         p.scorer, p.settings.rerank_depth, p.settings.rerank_weight, p.settings.rerank_pool_weight
     ),

@@ -23,6 +23,10 @@ from assistant.pipeline import Pipeline
 from assistant.query import Conversation, check_question
 from assistant.types import Answer, Chunk, Hit, ManifestEntry, Query, SearchFilter
 
+# How many turns back a chain of follow-ups is searched again to find what the last one was
+# answered from (each costs one search).
+FOLLOW_UP_CHAIN = 3
+
 
 class Assistant:
     """Ingest documents and answer questions about them, with citations."""
@@ -137,6 +141,7 @@ class Assistant:
         mode: str = "hybrid",
         context: str = "",
         principal: Principal | None = None,
+        anchors: tuple[str, ...] = (),
     ) -> Query:
         """The analysed question (validated, normalized, embedded and tokenized once).
 
@@ -152,6 +157,7 @@ class Assistant:
             search_filter=scoped,
             mode=mode,
             context=context,
+            anchors=anchors,
         )
         if not self.pipeline.reader.snapshot.manifest:
             raise IndexStoreError(
@@ -193,16 +199,65 @@ class Assistant:
         first: a follow-up is then searched with what it refers to (``query.followup``).
         """
         context = ""
+        anchors: tuple[str, ...] = ()
         if history:
             conversation = Conversation.replay(history)
             context = conversation.context(question)
             if searched_query is None:
                 searched = conversation.searched(question)
                 searched_query = searched if searched != question.strip() else None
+            if conversation.referent(question) is not None:
+                anchors = self._anchors(conversation, search_filter, principal)
         query = self.query(
-            question, k, search_filter, searched_query, mode, context=context, principal=principal
+            question,
+            k,
+            search_filter,
+            searched_query,
+            mode,
+            context=context,
+            principal=principal,
+            anchors=anchors,
         )
         return self.pipeline.run(query, depth)
+
+    def _anchors(
+        self,
+        conversation: Conversation,
+        search_filter: SearchFilter | None,
+        principal: Principal | None,
+    ) -> tuple[str, ...]:
+        """The passages the conversation's last turn was answered from, found again: its
+        question searched as it was then, with the anchors of the turns it followed up on (a
+        chain of follow-ups keeps its provision), at most ``FOLLOW_UP_CHAIN`` turns back.
+
+        Searching again instead of remembering keeps one path for the chat, ``assistant chat``,
+        ``ask --history`` and the evaluation, which know only the earlier questions; the index
+        is the same between two turns unless a document was added in between, and then the
+        follow-up is anchored on what the index holds now.
+        """
+        keep = self.settings.conversation_anchors
+        turns = conversation.turns
+        start = len(turns) - 1
+        while start > 0 and turns[start].context and len(turns) - start < FOLLOW_UP_CHAIN:
+            start -= 1
+        anchors: tuple[str, ...] = ()
+        if keep == 0:
+            return anchors
+        for turn in turns[start:]:
+            searched = turn.searched_query if turn.searched_query != turn.question else None
+            earlier = self.query(
+                turn.question,
+                None,
+                search_filter,
+                searched,
+                context=turn.context,
+                principal=principal,
+                anchors=anchors if turn.context else (),
+            )
+            with self.pipeline.reader.reading():
+                ranked = self.pipeline.search(earlier)
+            anchors = tuple(h.chunk.chunk_id for h in ranked[:keep])
+        return anchors
 
 
 def scope_of(principal: Principal | None) -> VisibilityScope:

@@ -169,6 +169,9 @@ class Query:
     k: int = 5
     mode: str = "hybrid"
     kinds: frozenset[str] = frozenset()  # what is asked for: period, amount, penalty, who…
+    # A follow-up's anchors: the chunk ids the turn it refers to was answered from, best
+    # first (``rank.conversation``); empty for a question that stands on its own.
+    anchors: tuple[str, ...] = ()
 
     @property
     def english(self) -> bool:

@@ -405,3 +405,22 @@ def test_english_questions_keep_the_fused_order_and_japanese_ones_are_reranked(
     assert english and not calls  # cross-language sentence matches are too noisy to re-rank on
     japanese = real_assistant.search("クラウドのプログラムは特定重要物資に指定されていますか？")
     assert japanese and calls
+
+
+def test_a_follow_up_is_searched_near_the_provisions_the_turn_before_was_answered_from(
+    real_assistant: Any,
+) -> None:
+    # 「届け出なかったら」 shares no word with the penalty that answers it (「第五十条第三項の規定
+    # による届出をせず…三十万円以下の罰金」): it is found as the penalty of the provision the
+    # earlier question was answered from, not by the follow-up's own words.
+    earlier = "インフラ事業者に指定された会社が名前を変えたら、届出は要りますか？"
+    first = real_assistant.ask(earlier)
+    assert any(c.chunk.article == "第五十条" for c in first.citations)
+    answer = real_assistant.ask("届け出なかったらどうなりますか？", history=[earlier], depth=5)
+    top = [h.chunk for h in answer.ranked[:5]]
+    assert any("第五十条第三項の規定による届出をせず" in c.text for c in top)
+    # A question that changes the subject is not anchored on the earlier turn.
+    switched = real_assistant.ask(
+        "話は変わりますが、GOCOとは何ですか？", history=[earlier], depth=5
+    )
+    assert all(h.chunk.article != "第五十条" for h in switched.ranked[:5])

@@ -62,10 +62,12 @@ class QueryBuilder:
         search_filter: SearchFilter | None = None,
         mode: str = "hybrid",
         context: str = "",
+        anchors: tuple[str, ...] = (),
     ) -> Query:
         """Analyse a question; ``searched`` is what to search for when it differs from the
         question shown (a follow-up rewritten with the conversation's subject), ``context``
-        the earlier question a follow-up is about, searched along with it."""
+        the earlier question a follow-up is about, searched along with it, and ``anchors``
+        the passages that question was answered from (``rank.conversation``)."""
         shown = check_question(question, self.max_chars)
         text = check_question(searched, self.max_chars) if searched else shown
         search_text = kanji_article_numbers(strip_preamble(text))
@@ -92,6 +94,7 @@ class QueryBuilder:
             k=k,
             mode=mode,
             kinds=answer_kinds(search_text),
+            anchors=anchors,
         )
 
     def _keyword_text(self, search_text: str, english: bool) -> str:

@@ -103,6 +103,7 @@ class Turn:
 
     question: str
     searched_query: str
+    context: str = ""  # the earlier question it was searched with, when a follow-up itself
 
 
 def key_phrases(text: str) -> list[str]:
@@ -208,7 +209,9 @@ class Conversation:
         conversation then stood."""
         conversation = cls()
         for question in questions:
-            conversation.add(question, conversation.searched(question))
+            conversation.add(
+                question, conversation.searched(question), conversation.context(question)
+            )
         return conversation
 
     def searched(self, question: str) -> str:
@@ -219,6 +222,15 @@ class Conversation:
         """The earlier question a follow-up is about ("" when it stands on its own)."""
         return topic_of(question, self.turns)
 
-    def add(self, question: str, searched_query: str) -> None:
-        """Record an asked question and what it was searched as."""
-        self.turns.append(Turn(question.strip(), searched_query))
+    def referent(self, question: str) -> Turn | None:
+        """The turn a follow-up refers to: the one just before it (None for a question that
+        stands on its own, or the first). Its passages anchor the follow-up's search
+        (``rank.conversation``): 「その期限を過ぎたら」 asks about the provision that was just
+        quoted, not about whatever else says 期限."""
+        if not self.turns or not needs_context(question.strip()):
+            return None
+        return self.turns[-1]
+
+    def add(self, question: str, searched_query: str, context: str = "") -> None:
+        """Record an asked question, what it was searched as and with which earlier question."""
+        self.turns.append(Turn(question.strip(), searched_query, context))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.query.followup import (
+    Conversation,
     Turn,
     key_phrases,
     needs_context,
@@ -99,3 +100,16 @@ def test_a_follow_up_is_searched_with_the_latest_question_that_stood_on_its_own(
     assert conversation.context("特定重要物資の指定はどう行われますか？") == ""
     assert topic_of("同じ手続が必要ですか？", GOCO) == GOCO[0].question  # 同じ refers back
     assert topic_of("罰則はありますか？", []) == ""
+
+
+def test_a_follow_up_refers_to_the_turn_just_before_and_a_new_subject_to_none() -> None:
+    conversation = Conversation.replay(
+        ["インフラ事業者の設備導入の届出制度について教えてください。", "審査は長引きますか？"]
+    )
+    first, second = conversation.turns
+    assert first.context == ""  # it stood on its own
+    assert second.context == first.question  # searched with the question it followed up on
+    assert conversation.referent("もし届け出なかったら罰則はありますか？") == second
+    assert conversation.referent("話は変わりますが、GOCOとは何ですか？") is None
+    assert conversation.referent("特定重要物資の指定はどのように行われますか？") is None
+    assert Conversation().referent("それはいつからですか？") is None
