@@ -104,6 +104,7 @@ class Settings(BaseSettings):
     answer_passages: int = Field(5, ge=1, le=50)
     # Query understanding: add the documents' terms for everyday words (corpus/thesaurus.yaml).
     thesaurus: bool = True
+    english_terms_vector: bool = True
     max_question_chars: int = Field(1000, ge=10, le=100_000)
 
     llm_base_url: str = ""

@@ -198,6 +198,7 @@ class Pipeline:
             terms,
             settings.max_question_chars,
             load_thesaurus(settings.corpus_dir) if settings.thesaurus else None,
+            settings.english_terms_vector,
         )
         self.retriever = Retriever(
             self.store,

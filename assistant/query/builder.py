@@ -46,8 +46,10 @@ class QueryBuilder:
         terms: TermMap,
         max_chars: int = 1000,
         thesaurus: Thesaurus | None = None,
+        english_terms_vector: bool = True,
     ) -> None:
         self._embedder = embedder
+        self._english_terms_vector = english_terms_vector
         self._tokenizer = tokenizer
         self._terms = terms
         self.max_chars = max_chars
@@ -89,13 +91,26 @@ class QueryBuilder:
             words=words,
             keyword_words=keyword_words,
             names=tuple(names),
-            vector=np.asarray(self._embedder.embed_query(retrieval_text)),
+            vector=self._vector(retrieval_text, keyword_text, english),
             search_filter=search_filter or SearchFilter(),
             k=k,
             mode=mode,
             kinds=answer_kinds(search_text),
             anchors=anchors,
         )
+
+    def _vector(self, retrieval_text: str, keyword_text: str, english: bool) -> np.ndarray:
+        """The question's e5 vector. An English question's is the mean of its own and that of
+        the question followed by the Japanese forms of its legal terms (the keyword text),
+        renormalized: across languages e5-small matches 「供給確保計画」 to "supply assurance
+        plan" only loosely, and the passages say 供給確保計画. Both halves count, so a term the
+        glossary lacks still weighs through the English."""
+        vector = np.asarray(self._embedder.embed_query(retrieval_text))
+        if not (english and self._english_terms_vector) or keyword_text == retrieval_text:
+            return vector
+        mixed = vector + np.asarray(self._embedder.embed_query(keyword_text))
+        norm = float(np.linalg.norm(mixed))
+        return mixed / norm if norm else vector
 
     def _keyword_text(self, search_text: str, english: bool) -> str:
         """What keyword search looks for: English questions get the Japanese forms of their
