@@ -84,3 +84,21 @@ def test_term_rows_take_and_concat_keep_rows_whole() -> None:
     ]
     assert rows == [{"b": 2, "d": 1}, {"a": 2, "b": 1}, {}]
     assert picked.lengths.tolist() == [3, 3, 0]
+
+
+def test_postings_built_in_blocks_equal_one_block_bit_for_bit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The BM25 arrays are sorted into place a block of documents at a time (to keep the
+    serving process's peak low); blocks of a few postings give the same arrays as one."""
+    import assistant.index.keyword as keyword
+
+    documents = [character_bigrams(t) for t in TEXTS * 7]
+    ids = [str(i) for i in range(len(documents))]
+    whole = KeywordIndex.from_tokens(ids, documents)._bm25
+    monkeypatch.setattr(keyword, "_BLOCK", 5)
+    blocked = KeywordIndex.from_tokens(ids, documents)._bm25
+    for name in ("docs", "data", "indptr", "df"):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name))
+    # Each term's documents ascend, as scores() and the snapshot's order expect.
+    for term in range(len(whole.df)):
+        start, end = whole.indptr[term], whole.indptr[term + 1]
+        assert np.all(np.diff(blocked.docs[start:end]) > 0)
