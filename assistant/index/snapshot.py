@@ -253,7 +253,28 @@ class IndexReader:
         self.follow_s = follow_s
         self._stamp = ""
         self._checked = time.monotonic()
-        self.gate = SnapshotGate(self._load())
+        # Loaded at first use, not here: a process that also loads the model (``serve``,
+        # ``ask``) loads it first (``Assistant.warm_up``), so the model's load peak (some
+        # 400 MB over what it keeps) comes before the chunks and keyword index are held.
+        self._gate: SnapshotGate | None = None
+
+    @property
+    def gate(self) -> SnapshotGate:
+        """The gate to the current snapshot (the snapshot loaded on first use)."""
+        gate = self._gate
+        if gate is None:
+            with self._lock:
+                if self._gate is None:
+                    self._gate = SnapshotGate(self._load())
+                gate = self._gate
+        return gate
+
+    def _publish(self, fresh: Snapshot) -> None:
+        """Make ``fresh`` the current snapshot (the caller holds the lock)."""
+        if self._gate is None:
+            self._gate = SnapshotGate(fresh)
+        else:
+            self._gate.swap(fresh)
 
     def _load(self) -> Snapshot:
         snapshot = Snapshot.load(self.store, self._tokens, self._law_links)
@@ -270,9 +291,9 @@ class IndexReader:
             if now - self._checked < self.follow_s:
                 return False
             self._checked = now
-            if self.store.manifest_stamp() == self._stamp:
-                return False
-            self.gate.swap(self._load())
+            if self._gate is None or self.store.manifest_stamp() == self._stamp:
+                return False  # not loaded yet: the first use loads the latest
+            self._publish(self._load())
         log.info("the index changed in another process: new snapshot loaded")
         return True
 
@@ -288,7 +309,7 @@ class IndexReader:
         the old snapshot showed can be deleted safely (the writer does so right after).
         """
         with self._lock:
-            self.gate.swap(self._load())
+            self._publish(self._load())
 
     def reading(self) -> AbstractContextManager[Snapshot]:
         """Pin the current snapshot for this thread (``with reader.reading():``).
