@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,22 +104,28 @@ def _to_metadata(chunk: Chunk) -> dict[str, str | int]:
 
 def _to_chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     page = int(meta.get("page", -1))
+
+    def shared(key: str, default: str = "") -> str:
+        # A document's source, title, version, hash and tag repeat on each of its chunks;
+        # Chroma hands back a new string every time (some 400 bytes a chunk, 40 MB at 100k).
+        return sys.intern(str(meta.get(key, default)))
+
     return Chunk(
         chunk_id=chunk_id,
-        source=str(meta["source"]),
-        title=str(meta.get("title", "")),
+        source=shared("source"),
+        title=shared("title"),
         kind=DocumentKind(str(meta.get("kind", "other"))),
         text=text,
         search_text=str(meta.get("search_text", text)),
         position=int(meta.get("position", 0)),
-        article=str(meta.get("article", "")),
-        heading=str(meta.get("heading", "")),
+        article=shared("article"),
+        heading=shared("heading"),
         page=None if page < 0 else page,
-        version=str(meta.get("version", "")),
-        file_sha256=str(meta.get("file_sha256", "")),
-        paragraph=str(meta.get("paragraph", "")),
-        item=str(meta.get("item", "")),
-        visibility=str(meta.get("visibility", "")),  # untagged: admins only (fails closed)
+        version=shared("version"),
+        file_sha256=shared("file_sha256"),
+        paragraph=shared("paragraph"),
+        item=shared("item"),
+        visibility=shared("visibility"),  # untagged: admins only (fails closed)
     )
 
 

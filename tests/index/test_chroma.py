@@ -76,3 +76,14 @@ def test_a_stored_vector_can_be_queried_with(tmp_path: Path) -> None:
     chunks, _ = _filled(store, 3)
     vector = store.embeddings_of(["c1"])["c1"]
     assert store.query(vector, 1)[0][0] == chunks[1]
+
+
+def test_chunks_read_back_share_their_documents_metadata_strings(tmp_path: Path) -> None:
+    """A document's source, title and hash repeat on every chunk; read back from Chroma they
+    are one string each, not one per chunk (some 40 MB at 100,000 chunks)."""
+    store = _store(tmp_path, cache_chunks=0)
+    chunks, _ = _filled(store, 3)
+    read = store.get_chunks([c.chunk_id for c in chunks])
+    assert read == chunks
+    for field in ("source", "title", "file_sha256", "visibility"):
+        assert len({id(getattr(c, field)) for c in read}) == 1, field
