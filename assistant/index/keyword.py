@@ -19,7 +19,7 @@ import math
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -353,6 +353,20 @@ class _BM25:
             self.data[place] = tf
             first = last
 
+    _ARRAYS = ("docs", "data", "indptr", "df")
+
+    @classmethod
+    def from_arrays(cls, documents: int, arrays: Mapping[str, np.ndarray]) -> _BM25:
+        """The scores another build computed (memory-mapped from the keyword cache)."""
+        bm25 = cls.__new__(cls)
+        bm25.documents = documents
+        bm25.docs, bm25.data, bm25.indptr, bm25.df = (arrays[name] for name in cls._ARRAYS)
+        return bm25
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays ``from_arrays`` takes back."""
+        return {name: getattr(self, name) for name in self._ARRAYS}
+
     def scores(self, term_ids: Iterable[int]) -> npt.NDArray[np.float32]:
         """Sum over the query's terms (a repeated term counts again) for every document."""
         total = np.zeros(self.documents, dtype=np.float32)
@@ -394,6 +408,41 @@ class KeywordIndex:
             if bigrams is not None and bigram_vocabulary is not None
             else None
         )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every array of the index (for the keyword cache; ``from_arrays`` reads them back)."""
+        arrays: dict[str, np.ndarray] = {
+            "word_indptr": self._word_indptr,
+            "word_ids": self._word_ids,
+        }
+        arrays.update({f"words_{k}": v for k, v in self._bm25.arrays().items()})
+        if self._bigram_bm25 is not None:
+            arrays.update({f"bigrams_{k}": v for k, v in self._bigram_bm25.arrays().items()})
+        return arrays
+
+    @classmethod
+    def from_arrays(
+        cls,
+        chunk_ids: Sequence[str],
+        arrays: Mapping[str, np.ndarray],
+        word_vocabulary: Vocabulary,
+        bigram_vocabulary: Vocabulary,
+    ) -> KeywordIndex:
+        """An index over the arrays ``arrays`` gave, ids in these vocabularies (no build)."""
+        index = cls.__new__(cls)
+        index.chunk_ids = tuple(chunk_ids)
+        index.positions = {cid: i for i, cid in enumerate(index.chunk_ids)}
+        index._word_indptr, index._word_ids = arrays["word_indptr"], arrays["word_ids"]
+        index._vocabulary = word_vocabulary
+        index._terms = word_vocabulary.terms()
+        documents = len(index.chunk_ids)
+        index._bm25 = _BM25.from_arrays(
+            documents, {k[6:]: v for k, v in arrays.items() if k.startswith("words_")}
+        )
+        bigrams = {k[8:]: v for k, v in arrays.items() if k.startswith("bigrams_")}
+        index._bigram_vocabulary = bigram_vocabulary
+        index._bigram_bm25 = _BM25.from_arrays(documents, bigrams) if bigrams else None
+        return index
 
     @classmethod
     def from_tokens(

@@ -14,6 +14,10 @@ than live ones, or there are more than MAX_SEGMENTS files, a build writes the li
 one segment and deletes the files it read (a segment another process writes meanwhile is not
 among them and stays). A reader that finds a listed file gone lists again.
 
+The BM25 arrays built from the segments are cached too (``bm25-<key>/``, memory-mapped; see
+"the cache of built arrays" below): a restart whose chunks and segments are unchanged maps them
+instead of building, and every process serves from the mapped copies.
+
 An index written before segments existed kept the word tokens in one ``tokens.json``; its
 tokens are used for the chunks they cover (no re-tokenizing), and the file is removed once its
 chunks are in a segment.
@@ -21,9 +25,11 @@ chunks are in a segment.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -49,6 +55,7 @@ MAX_SEGMENTS = 16
 _PREFIX, _SUFFIX = "terms-", ".npz"
 _LEGACY_FILE = "tokens.json"
 _READ_ATTEMPTS = 5
+_CACHE_PREFIX, _CACHE_META, _CACHE_VERSION = "bm25-", "meta.json", "1"
 # Terms, chunk ids: joined by this into one byte array per list (none of them holds it: a token
 # is one morpheme's stripped surface, a bigram has no blanks, a chunk id is a hex digest).
 _SEPARATOR = "\n"
@@ -62,6 +69,11 @@ class _Segment:
     chunk_ids: tuple[str, ...]
     words: TermRows
     bigrams: TermRows
+
+
+def _mapped(folder: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """The cached arrays of ``folder``, memory-mapped read-only."""
+    return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in names}
 
 
 def _joined(items: Sequence[str]) -> npt.NDArray[np.uint8]:
@@ -121,8 +133,17 @@ class TokenStore:
 
     def build_index(self, chunks: Iterable[tuple[str, str]]) -> KeywordIndex:
         """A KeywordIndex over exactly these (chunk_id, search_text) pairs, in their order;
-        the terms of chunks no segment holds yet are computed and stored first."""
+        the terms of chunks no segment holds yet are computed and stored first.
+
+        A fresh process whose chunks and segments are those of the last build maps that
+        build's arrays from the cache instead (see ``_cached``); a build stores its arrays
+        there and serves from the mapped copies."""
         pairs = list(chunks)
+        ids = [cid for cid, _ in pairs]
+        if pairs:
+            cached = self._cached(self._segment_names(), ids)
+            if cached is not None:
+                return cached
         segments = self._read_segments()
         where: dict[str, int] = {}
         offset = 0
@@ -147,19 +168,110 @@ class TokenStore:
         bigrams = _live(views[1], order, offset)
         del views
         stale = offset - len(np.unique(order))  # stored rows no live chunk reads
-        if len(names) > MAX_SEGMENTS or stale > len(pairs):
-            self._compact([cid for cid, _ in pairs], words, bigrams, names)
-        return KeywordIndex(
-            [cid for cid, _ in pairs], words, self.words, bigrams, self.bigrams, self._parameters
-        )
+        compact = len(names) > MAX_SEGMENTS or stale > len(pairs)
+        if compact:
+            self._compact(ids, words, bigrams, names)
+        index = KeywordIndex(ids, words, self.words, bigrams, self.bigrams, self._parameters)
+        del words, bigrams
+        if not pairs or compact:
+            return index  # after a compaction the next build (with its one segment) caches
+        return self._cache(names, ids, index)
+
+    # -- the cache of built arrays ---------------------------------------------------------------
+    #
+    # Building the BM25 arrays reads every segment's rows and sorts every posting: at 100,000
+    # chunks some 250 MB of rows and 250 MB of results at once, held by every process for as
+    # long as it serves. A build therefore writes its arrays to ``bm25-<key>/`` (one ``.npy``
+    # per array, with the vocabularies its ids refer to) and serves from them memory-mapped:
+    # only the postings questions touch are read, and the kernel may drop them again. A new
+    # process whose chunks and segments give the same key maps them without building; the key
+    # is a digest of the segment names (a segment never changes under its name), the chunk ids
+    # in order and the BM25 parameters. Ids are the process's own, so only a process that has
+    # given none yet (a fresh start) takes a cache's vocabularies over; any other builds.
+
+    def _segment_names(self) -> list[str]:
+        return sorted(p.name for p in self._folder.glob(f"{_PREFIX}*{_SUFFIX}"))
+
+    def _key(self, names: Sequence[str], ids: Sequence[str]) -> str:
+        digest = hashlib.sha256(f"{_CACHE_VERSION} {self._parameters}".encode())
+        for part in (names, ids):
+            digest.update(_SEPARATOR.join(part).encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()[:32]
+
+    def _cached(self, names: Sequence[str], ids: Sequence[str]) -> KeywordIndex | None:
+        """The index the cache holds for these segments and chunks, mapped; None if there is
+        none, it is damaged, or its term ids are not this process's (this process gave ids
+        already, and not the same ones)."""
+        folder = self._folder / f"{_CACHE_PREFIX}{self._key(names, ids)}"
+        try:
+            meta = json.loads((folder / _CACHE_META).read_text(encoding="utf-8"))
+            if meta.get("documents") != len(ids):
+                return None
+            arrays = _mapped(folder, meta["arrays"])
+            words = _split(np.load(folder / "words_terms.npy"))
+            bigrams = _split(np.load(folder / "bigrams_terms.npy"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # absent or damaged: built again
+        for vocabulary, terms in ((self.words, words), (self.bigrams, bigrams)):
+            given = vocabulary.terms()
+            if given and given[: len(terms)] != terms:
+                return None  # ids given otherwise here (the cache is another process's)
+        for vocabulary, terms in ((self.words, words), (self.bigrams, bigrams)):
+            if not len(vocabulary):
+                vocabulary.add(sys.intern(t) for t in terms)
+        log.info("keyword index of %d chunks mapped from %s", len(ids), folder.name)
+        return KeywordIndex.from_arrays(ids, arrays, self.words, self.bigrams)
+
+    def _cache(self, names: Sequence[str], ids: Sequence[str], index: KeywordIndex) -> KeywordIndex:
+        """Store a built index's arrays under its key and return it served from them (the
+        built one when the store cannot be written: a read-only or full disk)."""
+        final = self._folder / f"{_CACHE_PREFIX}{self._key(names, ids)}"
+        if final.exists():  # this process's earlier build, or another's
+            reused = self._cached(names, ids)
+            if reused is not None:
+                return reused
+            shutil.rmtree(final, ignore_errors=True)  # damaged, or other ids: ours replace it
+        arrays = index.arrays()
+        try:
+            temporary = Path(tempfile.mkdtemp(dir=self._folder, prefix=f".{_CACHE_PREFIX}"))
+        except OSError as exc:
+            log.warning("keyword cache not written (%s)", exc)
+            return index
+        try:
+            stored = {
+                **arrays,
+                "words_terms": _joined(self.words.terms()),
+                "bigrams_terms": _joined(self.bigrams.terms()),
+            }
+            for name, array in stored.items():
+                with open(temporary / f"{name}.npy", "wb") as handle:
+                    np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            meta = {"documents": len(ids), "arrays": sorted(arrays)}
+            (temporary / _CACHE_META).write_text(json.dumps(meta), encoding="utf-8")
+            os.rename(temporary, final)
+        except OSError as exc:
+            shutil.rmtree(temporary, ignore_errors=True)
+            if not final.exists():
+                log.warning("keyword cache not written (%s)", exc)
+            return index
+        for old in self._folder.glob(f"{_CACHE_PREFIX}*"):
+            if old != final:  # a process mapping it keeps its mapping
+                shutil.rmtree(old, ignore_errors=True)
+        try:
+            return KeywordIndex.from_arrays(
+                ids, _mapped(final, sorted(arrays)), self.words, self.bigrams
+            )
+        except (OSError, ValueError):
+            return index
 
     def _segment_of(self, chunks: Sequence[tuple[str, str]]) -> _Segment:
         """Tokenize new chunks (or take their tokens from a pre-segment tokens.json)."""
         legacy = self._legacy_tokens()
         started = time.perf_counter()
-        tokens = [
-            legacy.get(cid) or self._tokenizer.tokenize(text) for cid, text in chunks
-        ]
+        tokens = [legacy.get(cid) or self._tokenizer.tokenize(text) for cid, text in chunks]
         words = TermRows.of(tokens, self.words)
         del tokens
         bigrams = TermRows.of((character_bigrams(text) for _, text in chunks), self.bigrams)

@@ -83,3 +83,74 @@ def test_an_empty_index_builds(tmp_path: Path) -> None:
     index = TokenStore(tmp_path, TOKENIZER).build_index([])
     assert index.chunk_ids == () and not index.scores(["技術"]).any()
     assert not index.bigram_scores("技術").any()
+
+
+TEXTS = [
+    ("a", "肥料の安定供給を確保する。"),
+    ("b", "技術の移転について報告を求める。"),
+    ("c", "半導体の生産基盤を整備する。"),
+    ("d", "特定重要技術の移転を行う者は、あらかじめ届け出なければならない。"),
+]
+QUERIES = [["移転", "報告"], ["肥料"], ["技術", "技術", "届け出る"]]
+
+
+def caches(folder: Path) -> list[Path]:
+    return sorted(folder.glob("bm25-*"))
+
+
+def _same(one, other) -> None:  # type: ignore[no-untyped-def]
+    """Two indexes score and list tokens alike."""
+    import numpy as np
+
+    assert one.chunk_ids == other.chunk_ids
+    for words in QUERIES:
+        np.testing.assert_array_equal(one.scores(words), other.scores(words))
+        np.testing.assert_array_equal(
+            one.bigram_scores("".join(words)), other.bigram_scores("".join(words))
+        )
+    for cid in one.chunk_ids:
+        assert one.tokens_of(cid) == other.tokens_of(cid)
+
+
+def test_a_build_is_cached_and_a_new_process_maps_it_without_reading_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = TokenStore(tmp_path, TOKENIZER).build_index(TEXTS)
+    assert len(caches(tmp_path)) == 1
+    fresh = TokenStore(tmp_path, TOKENIZER)
+
+    def unread() -> list[object]:
+        raise AssertionError("the rows were read: the cache was not used")
+
+    monkeypatch.setattr(fresh, "_read_segments", unread)
+    mapped = fresh.build_index(TEXTS)
+    _same(mapped, built)
+    assert type(mapped.arrays()["bigrams_data"]).__name__ == "memmap"
+    # The builder itself serves from the mapped arrays, not from its build.
+    assert type(built.arrays()["words_docs"]).__name__ == "memmap"
+
+
+def test_other_chunks_build_again_and_replace_the_cache(tmp_path: Path) -> None:
+    TokenStore(tmp_path, TOKENIZER).build_index(TEXTS)
+    first = caches(tmp_path)
+    fewer = TokenStore(tmp_path, TOKENIZER).build_index(TEXTS[1:])
+    assert caches(tmp_path) != first and len(caches(tmp_path)) == 1
+    scratch = TokenStore(tmp_path / "scratch", TOKENIZER).build_index(TEXTS[1:])
+    _same(fewer, scratch)
+
+
+def test_a_damaged_cache_or_other_term_ids_build_again(tmp_path: Path) -> None:
+    TokenStore(tmp_path, TOKENIZER).build_index(TEXTS)
+    (cache,) = caches(tmp_path)
+    data = cache / "words_data.npy"
+    data.write_bytes(data.read_bytes()[:-8])  # truncated
+    scratch = TokenStore(tmp_path / "scratch", TOKENIZER).build_index(TEXTS)
+    rebuilt = TokenStore(tmp_path, TOKENIZER).build_index(TEXTS)
+    _same(rebuilt, scratch)
+    assert type(rebuilt.arrays()["words_data"]).__name__ == "memmap"  # rewritten whole
+    # A process that gave term ids of its own does not read the cache's ids as its own.
+    other = TokenStore(tmp_path, TOKENIZER)
+    other.words.add(["先に読んだ語"])
+    index = other.build_index(TEXTS)
+    assert index.knows("移転") and not index.knows("先に読んだ語")
+    _same(index, scratch)
