@@ -106,12 +106,28 @@ class Turn:
     context: str = ""  # the earlier question it was searched with, when a follow-up itself
 
 
+# English words that say how something is asked, not what about: never a conversation's
+# subject (「What is: Who designates it?」 carried "What is" over).
+_FUNCTION_WORDS = """a an the and or but of to in on at by for from with under about into as
+than then what which who whom whose when where why how is are was were be been being do does
+did can could should would will shall may might must have has had it its this that these those
+they them their there here if so not no any some all also please tell me us we our i my you
+your"""
+ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+
+
 def key_phrases(text: str) -> list[str]:
-    """Candidate topic phrases of a text, in order, without generic words or repeats."""
+    """Candidate topic phrases of a text, in order, without generic words or repeats.
+
+    A kanji run that starts with 何 (何通, 何日, 何社) is a question word with its counter,
+    and an English function word (what, is, the) says how something is asked: neither names
+    a subject."""
     seen: list[str] = []
     for match in _PHRASE.finditer(text):
         phrase = match.group()
         if phrase in GENERIC_TERMS or len(phrase) < 2 or phrase in seen:
+            continue
+        if phrase.startswith("何") or phrase.lower() in ENGLISH_FUNCTION_WORDS:
             continue
         seen.append(phrase)
     return seen

@@ -113,3 +113,19 @@ def test_a_follow_up_refers_to_the_turn_just_before_and_a_new_subject_to_none() 
     assert conversation.referent("話は変わりますが、GOCOとは何ですか？") is None
     assert conversation.referent("特定重要物資の指定はどのように行われますか？") is None
     assert Conversation().referent("それはいつからですか？") is None
+
+
+def test_question_words_are_never_carried_over_as_the_subject() -> None:
+    asked = [
+        Turn(
+            "特定社会基盤事業者は何日以内に通知しますか？",
+            "特定社会基盤事業者は何日以内に通知しますか？",
+        )
+    ]
+    assert rewrite_followup("応諾しなかったらどうなりますか？", asked) == (
+        "特定社会基盤事業者について、応諾しなかったらどうなりますか？"
+    )
+    english = "What is a facility management contractor under the act?"
+    assert rewrite_followup("Who designates it?", [Turn(english, english)]) == (
+        "facility management: Who designates it?"
+    )
