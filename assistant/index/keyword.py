@@ -327,7 +327,6 @@ class _BM25:
             # Whole documents, about _BLOCK postings (at least one document).
             wanted = int(rows.indptr[first]) + _BLOCK
             last = max(first + 1, int(np.searchsorted(rows.indptr, wanted, side="right")) - 1)
-            last = min(last, documents)
             start, stop = int(rows.indptr[first]), int(rows.indptr[last])
             if start == stop:  # documents without terms (empty chunks)
                 first = last
@@ -390,24 +389,43 @@ class KeywordIndex:
         bm25: BM25Parameters | None = None,
     ) -> None:
         bm25 = bm25 or BM25Parameters()
-        self.chunk_ids = tuple(chunk_ids)
-        if len(words) != len(self.chunk_ids) or (
-            bigrams is not None and len(bigrams) != len(words)
-        ):
+        if len(words) != len(chunk_ids) or (bigrams is not None and len(bigrams) != len(words)):
             raise ValueError("one row of terms per chunk id is needed")
+        self._assemble(
+            chunk_ids,
+            words.indptr,
+            words.ids,
+            word_vocabulary,
+            _BM25(words, len(word_vocabulary), bm25),
+            bigram_vocabulary,
+            (
+                _BM25(bigrams, len(bigram_vocabulary), bm25)
+                if bigrams is not None and bigram_vocabulary is not None
+                else None
+            ),
+        )
+
+    def _assemble(
+        self,
+        chunk_ids: Sequence[str],
+        word_indptr: np.ndarray,
+        word_ids: np.ndarray,
+        word_vocabulary: Vocabulary,
+        words: _BM25,
+        bigram_vocabulary: Vocabulary | None,
+        bigrams: _BM25 | None,
+    ) -> None:
+        """Set every attribute, for a built index and a mapped one alike."""
+        self.chunk_ids = tuple(chunk_ids)
         # Each chunk's row, the order every score array follows (the snapshot's positions).
         self.positions: dict[str, int] = {cid: i for i, cid in enumerate(self.chunk_ids)}
         # Each chunk's distinct word ids, for tokens_of (the counts are in the BM25 postings).
-        self._word_indptr, self._word_ids = words.indptr, words.ids
+        self._word_indptr, self._word_ids = word_indptr, word_ids
         self._vocabulary = word_vocabulary
         self._terms: list[str] = word_vocabulary.terms()
-        self._bm25 = _BM25(words, len(word_vocabulary), bm25)
+        self._bm25 = words
         self._bigram_vocabulary = bigram_vocabulary
-        self._bigram_bm25 = (
-            _BM25(bigrams, len(bigram_vocabulary), bm25)
-            if bigrams is not None and bigram_vocabulary is not None
-            else None
-        )
+        self._bigram_bm25 = bigrams
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every array of the index (for the keyword cache; ``from_arrays`` reads them back)."""
@@ -429,19 +447,18 @@ class KeywordIndex:
         bigram_vocabulary: Vocabulary,
     ) -> KeywordIndex:
         """An index over the arrays ``arrays`` gave, ids in these vocabularies (no build)."""
+        documents = len(chunk_ids)
+        bigrams = _prefixed(arrays, "bigrams_")
         index = cls.__new__(cls)
-        index.chunk_ids = tuple(chunk_ids)
-        index.positions = {cid: i for i, cid in enumerate(index.chunk_ids)}
-        index._word_indptr, index._word_ids = arrays["word_indptr"], arrays["word_ids"]
-        index._vocabulary = word_vocabulary
-        index._terms = word_vocabulary.terms()
-        documents = len(index.chunk_ids)
-        index._bm25 = _BM25.from_arrays(
-            documents, {k[6:]: v for k, v in arrays.items() if k.startswith("words_")}
+        index._assemble(
+            chunk_ids,
+            arrays["word_indptr"],
+            arrays["word_ids"],
+            word_vocabulary,
+            _BM25.from_arrays(documents, _prefixed(arrays, "words_")),
+            bigram_vocabulary,
+            _BM25.from_arrays(documents, bigrams) if bigrams else None,
         )
-        bigrams = {k[8:]: v for k, v in arrays.items() if k.startswith("bigrams_")}
-        index._bigram_vocabulary = bigram_vocabulary
-        index._bigram_bm25 = _BM25.from_arrays(documents, bigrams) if bigrams else None
         return index
 
     @classmethod
@@ -494,6 +511,11 @@ class KeywordIndex:
         if self._bigram_bm25 is None or self._bigram_vocabulary is None:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
         return self._bigram_bm25.scores(_known(self._bigram_vocabulary, character_bigrams(query)))
+
+
+def _prefixed(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """The arrays named ``prefix…``, by the rest of their name (one view's BM25 arrays)."""
+    return {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)}
 
 
 def _known(vocabulary: Vocabulary, terms: Iterable[str]) -> list[int]:
