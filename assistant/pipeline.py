@@ -231,6 +231,15 @@ class Pipeline:
         reranking = any(isinstance(s, SentenceReranker) and s.enabled for s in self.ranker.steps)
         return reranking or self.settings.answer_semantic_weight != 0
 
+    @property
+    def uses_anchors(self) -> bool:
+        """Whether a ranking step reads a follow-up's anchors (else finding them, by searching
+        the earlier turns again, would be wasted work on every follow-up)."""
+        anchoring = any(
+            isinstance(s, ConversationAnchors) and s.bonus != 0 for s in self.ranker.steps
+        )
+        return anchoring and self.settings.conversation_anchors > 0
+
     def search(self, query: Query) -> list[Hit]:
         """The ranked hits for a query: candidates, fused, then every ranking step."""
         snapshot = self.reader.snapshot

@@ -206,7 +206,7 @@ class Assistant:
             if searched_query is None:
                 searched = conversation.searched(question)
                 searched_query = searched if searched != question.strip() else None
-            if conversation.referent(question) is not None:
+            if self.pipeline.uses_anchors and conversation.referent(question) is not None:
                 anchors = self._anchors(conversation, search_filter, principal)
         query = self.query(
             question,
@@ -241,8 +241,6 @@ class Assistant:
         while start > 0 and turns[start].context and len(turns) - start < FOLLOW_UP_CHAIN:
             start -= 1
         anchors: tuple[str, ...] = ()
-        if keep == 0:
-            return anchors
         for turn in turns[start:]:
             searched = turn.searched_query if turn.searched_query != turn.question else None
             earlier = self.query(

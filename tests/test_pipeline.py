@@ -7,6 +7,7 @@ import pytest
 from assistant.embedding import HashingEmbedder
 from assistant.errors import ConfigError
 from assistant.index.memory import InMemoryStore
+from assistant.japanese import normalize
 from assistant.pipeline import describe
 from assistant.service import Assistant
 from tests.conftest import CORPUS, make_settings
@@ -73,3 +74,28 @@ def test_a_question_is_embedded_once_and_tokenized_once(
     assert asked.count(expected) == 1, analysed
     assert len(asked) <= 2 and all(t.startswith(expected) for t in asked), analysed
     assert answer.ranked[: len(answer.nearest)] == answer.nearest or answer.abstained
+
+
+@pytest.mark.parametrize(
+    ("settings", "searches"),
+    [
+        ({}, 1),  # the earlier question searched again for the follow-up's anchors
+        ({"conversation_bonus": 0.0}, 0),
+        ({"conversation_anchors": 0}, 0),
+        ({"ranking_steps": "boosts,sentences"}, 0),
+    ],
+)
+def test_a_follow_ups_anchors_are_found_only_when_a_step_reads_them(
+    tmp_path: Path, settings: dict[str, object], searches: int
+) -> None:
+    assistant = Assistant(
+        make_settings(tmp_path, vector_store="memory", **settings), CountingEmbedder()
+    )
+    assert assistant.ingest([CORPUS]).ok
+    embedder = assistant.pipeline.embedder
+    assert isinstance(embedder, CountingEmbedder)
+    embedder.queries.clear()
+    earlier = "インフラ事業者に指定された会社が名前を変えたら、届出は要りますか？"
+    assistant.ask("届け出なかったらどうなりますか？", history=[earlier])
+    asked_again = [q for q in embedder.queries if q == normalize(earlier)]  # not the follow-up
+    assert len(asked_again) == searches
