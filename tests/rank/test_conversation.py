@@ -34,20 +34,21 @@ LAW = (
 )
 
 
-def _law() -> dict[str, list[Chunk]]:
+def _law(tmp_path: Path) -> tuple[dict[str, list[Chunk]], RankContext]:
+    """The law's chunks by article, and the context of a snapshot holding them."""
     chunks = split_into_chunks(SourceDocument("law.md", "法", DocumentKind.LAW, LAW, "x"))
     by_article: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_article.setdefault(chunk.article, []).append(chunk)
-    return by_article
+    store, snapshot = memory_snapshot(chunks, tmp_path)
+    return by_article, RankContext(snapshot, store)
 
 
 def test_the_neighbourhood_is_the_anchors_article_and_what_the_law_links_to_it(
     tmp_path: Path,
 ) -> None:
-    by_article = _law()
-    chunks = [c for own in by_article.values() for c in own]
-    _, snapshot = memory_snapshot(chunks, tmp_path)
+    by_article, context = _law(tmp_path)
+    snapshot = context.snapshot
     notice = by_article["第五十条"][0].chunk_id
     near = neighbourhood((notice,), snapshot)
     penalty = by_article["第九十七条"][0].chunk_id
@@ -61,10 +62,7 @@ def test_the_neighbourhood_is_the_anchors_article_and_what_the_law_links_to_it(
 def test_a_follow_up_ranks_the_provision_just_quoted_and_its_penalty_first(
     tmp_path: Path,
 ) -> None:
-    by_article = _law()
-    chunks = [c for own in by_article.values() for c in own]
-    store, snapshot = memory_snapshot(chunks, tmp_path)
-    context = RankContext(snapshot, store)
+    by_article, context = _law(tmp_path)
     designation, notice = by_article["第七条"][0], by_article["第五十条"][0]
     hits = [Hit(designation, 1.0, dense_score=0.6), Hit(notice, 0.2, dense_score=0.4)]
     follow_up = replace(query("もし届け出なかったら罰則はありますか？"), anchors=(notice.chunk_id,))
@@ -80,10 +78,7 @@ def test_a_follow_up_ranks_the_provision_just_quoted_and_its_penalty_first(
 
 
 def test_without_anchors_or_with_no_bonus_nothing_moves(tmp_path: Path) -> None:
-    by_article = _law()
-    chunks = [c for own in by_article.values() for c in own]
-    store, snapshot = memory_snapshot(chunks, tmp_path)
-    context = RankContext(snapshot, store)
+    by_article, context = _law(tmp_path)
     hits = [Hit(by_article["第七条"][0], 1.5), Hit(by_article["第五十条"][0], 0.2)]
     standalone = query("罰則はありますか？")
     assert ConversationAnchors().apply(standalone, hits, context) == hits
