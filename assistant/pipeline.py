@@ -33,6 +33,7 @@ from assistant.japanese import kanji_article_numbers
 from assistant.query import QueryBuilder
 from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
+from assistant.rank.answer_cues import AnswerCues
 from assistant.rank.boosts import DocumentBoosts
 from assistant.rank.conversation import ConversationAnchors
 from assistant.rank.primary import PrimarySources
@@ -97,6 +98,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
         p.settings.reference_links,
         p.settings.reference_tie,
     ),
+    "cues": lambda p: AnswerCues(p.settings.cues_depth),
     "delegation": lambda p: DelegationLinks(
         p.scorer,
         p.settings.delegation_parents,

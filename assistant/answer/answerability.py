@@ -112,7 +112,7 @@ ANSWER_CUES = (
             re.I,
         ),
         re.compile(
-            rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日|週間)|以内|遅滞なく|直ちに|までに|から起算"
+            rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日|週間)|以内|遅滞なく|直ちに|速やかに|までに|から起算"
         ),
     ),
     AnswerType(
@@ -135,10 +135,15 @@ _ASKS_ARTICLE_TEXT = re.compile(
 )
 
 
+def without_law_numbers(text: str) -> str:
+    """``text`` (normalized) without the law numbers it cites, which state no date or period."""
+    return _LAW_NUMBER.sub("", text)
+
+
 def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
     """The label of an answer type the question asks for but no sentence contains."""
     text = normalize(question)
-    answer = _LAW_NUMBER.sub("", normalize("".join(sentences)))
+    answer = without_law_numbers(normalize("".join(sentences)))
     for answer_type in ANSWER_TYPES:
         if answer_type.asked.search(text) and not answer_type.present.search(answer):
             return answer_type.label
