@@ -25,6 +25,13 @@ def test_key_phrases_are_runs_of_kanji_katakana_or_latin_without_generic_words()
     ]
 
 
+def test_a_provision_is_one_phrase_with_its_law_in_digits_or_kanji() -> None:
+    assert key_phrases("外為法第55条の8の報告とは何ですか？") == ["外為法第55条の8", "報告"]
+    assert key_phrases("第五十五条の八第一項の報告") == ["第五十五条の八第一項", "報告"]
+    earlier = Conversation.replay(["外為法第55条の8の報告とは何ですか？"])
+    assert earlier.searched("期限は？") == "外為法第55条の8について、期限は？"
+
+
 def test_subjects_are_specific_terms_laws_and_acronyms_not_short_generic_nouns() -> None:
     assert subject_phrases("外為法の罰則は？") == ["外為法"]
     assert subject_phrases("GOCOの罰則は？") == ["GOCO"]
