@@ -9,6 +9,7 @@ as mentioned by a passage that uses its Japanese form, which the documents use i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,16 +31,32 @@ class TermMap:
         remaining = question.lower()
         found: list[str] = []
         for english, japanese in self.pairs:
-            pattern = rf"(?<![a-z]){re.escape(english)}(?![a-z])"
-            if re.search(pattern, remaining):
+            pattern = _phrase_pattern(english)
+            if pattern.search(remaining):
                 found.append(japanese)
-                remaining = re.sub(pattern, " ", remaining)
+                remaining = pattern.sub(" ", remaining)
         return f"{question} {' '.join(found)}" if found else question
 
     def japanese_for(self, name: str) -> tuple[str, ...]:
         """The Japanese forms of one English term or acronym ("goco"), if the glossary has it."""
         wanted = name.lower()
         return next((tuple(ja.split()) for en, ja in self.pairs if en == wanted), ())
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase_pattern(english: str) -> re.Pattern[str]:
+    """A glossary phrase as a pattern matching its head noun (the last word) in the singular or
+    the plural: the file lists 「specified critical products」, a user asks about "a specified
+    critical product"; 「subsidy」 is asked as "subsidies"."""
+    *first, last = english.split(" ")
+    if last.endswith("ies") or (last.endswith("y") and last[-2:-1] not in "aeiou"):
+        head = rf"{re.escape(last.removesuffix('ies').removesuffix('y'))}(?:y|ies)"
+    elif last.endswith("s") and not last.endswith(("ss", "is", "us")) and len(last) > 3:
+        head = rf"{re.escape(last[:-1])}(?:s|es)?"
+    else:
+        head = rf"{re.escape(last)}(?:s|es)?"
+    words = [re.escape(w) for w in first] + [head]
+    return re.compile(rf"(?<![a-z]){' '.join(words)}(?![a-z])")
 
 
 def load_terms(corpus_dir: Path) -> TermMap:

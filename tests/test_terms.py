@@ -15,6 +15,14 @@ def test_longest_phrase_wins_and_question_is_kept() -> None:
     assert TermMap((("fund", "基金"),)).expand("refunded amounts") == "refunded amounts"
 
 
+def test_a_phrase_is_found_in_the_singular_or_the_plural() -> None:
+    terms = TermMap((("specified critical products", "特定重要物資"), ("subsidy", "助成金")))
+    assert terms.expand("Is cobalt a specified critical product?").endswith("特定重要物資")
+    assert terms.expand("Which subsidies exist?").endswith("助成金")
+    assert terms.expand("Are there specified critical productions?").endswith("?")
+    assert TermMap((("process", "手続"),)).expand("two processes").endswith("手続")
+
+
 def test_shipped_terms_cover_the_required_english_example() -> None:
     expanded = load_terms(CORPUS).expand(
         "Which law is used for prior reporting of technology transfers?"
