@@ -42,6 +42,7 @@ ANSWER_TYPE_JA = {
     "location": "所在地",
     "duration": "期間",
     "quantity": "数量",
+    "penalty": "罰則",
 }
 
 

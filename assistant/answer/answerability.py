@@ -5,8 +5,10 @@ batteries?" is a passage about battery subsidies that states no rate. Three chec
 commonest ways a grounded-looking answer would still be wrong:
 
 * the expected answer type: a question asking for a percentage, an amount of money, a phone
-  number, a calendar date, a place or a number of months needs an answer that contains one, in
-  a sentence about the question's subject (one sharing a content word with it);
+  number, a calendar date, a place, a number of months or a punishment needs an answer that
+  contains one, in a sentence about the question's subject (one sharing a content word with
+  it); 「罰則はありますか」 answered with the duty alone says nothing of a penalty, and the
+  documents cannot show that none exists, so the answer is declined with what was found;
 * named things: a proper noun in the question (a company, a country, an agency) that none of the
   top passages mentions means the documents are about something else;
 * article text: a question asking what 第N条 says needs a passage of 第N条.
@@ -91,6 +93,14 @@ ANSWER_TYPES = (
             re.I,
         ),
         re.compile(r"東京都|北海道|大阪府|京都府|[一-龥]{1,3}(?:県|市|区|町|村)(?![一-龥])|所在地"),
+    ),
+    AnswerType(
+        "penalty",
+        # "fine" alone is "Is it fine to…": only "a fine", "fined", "fines" ask for one.
+        re.compile(
+            r"罰則|罰金|罰せ|処罰|刑事罰|懲役|拘禁刑|penalt|punish|\ba fine\b|\bfine[ds]\b", re.I
+        ),
+        re.compile(r"拘禁刑|懲役|罰金|過料|科料|に処する"),
     ),
     AnswerType(
         "duration",

@@ -17,6 +17,16 @@ def test_answer_type_must_be_present() -> None:
     assert missing_answer_type("何を提出しますか？", ["報告書を提出する。"]) is None
 
 
+def test_a_penalty_question_needs_a_sentence_stating_a_punishment() -> None:
+    duty = ["特定社会基盤事業者は、導入等計画書を届け出なければならない。"]
+    assert missing_answer_type("届け出なかったら罰則はありますか？", duty) == "penalty"
+    assert missing_answer_type("Is there a fine for not notifying?", duty) == "penalty"
+    assert missing_answer_type("Is it fine to notify by e-mail?", duty) is None
+    fine = ["届出をしなかった者は、三十万円以下の罰金に処する。"]
+    assert missing_answer_type("届け出なかったら罰則はありますか？", fine) is None
+    assert missing_answer_type("届け出なかったらどうなりますか？", duty) is None  # any consequence
+
+
 def test_a_law_number_is_neither_a_date_nor_a_duration() -> None:
     cited = ["施行令（令和四年政令第三百九十四号）第一条に掲げる物資に係るものに限る。"]
     assert missing_answer_type("申請の締切日はいつですか？", cited) == "date"
