@@ -48,14 +48,22 @@ ANSWER_TYPES = (
     AnswerType(
         "percentage",
         re.compile(
-            r"何\s*(?:パーセント|%)|補助率|助成率|負担率|割合|(?:rate|percent|percentage)\b", re.I
+            # A subsidy's rate, or any noun ending in 率 (自給率, 税率; not 効率) whose value is
+            # asked (「…率はどれくらい」), but not 「何の比率ですか」, which asks what it relates.
+            r"何\s*(?:パーセント|%|割)|補助率|助成率|負担率|割合|"
+            r"(?:(?![効能])[一-龥])率(?:は|って|が)?[^。?]{0,12}?(?:どれ|どの|いくら|いくつ)|"
+            r"(?:rate|percent|percentage)\b",
+            re.I,
         ),
         _PERCENTAGE,
     ),
     AnswerType(
         "amount",
         re.compile(
-            r"いくら|何円|金額|総額|参加費|手数料|how much|\bfee\b|\bcost\b|\bamount\b", re.I
+            # 「資本金の額は」「限度額が」: a question about a 額 asks for one.
+            r"いくら|何円|金額|総額|参加費|手数料|額(?:は|を|が|って|について)|"
+            r"how much|\bfee\b|\bcost\b|\bamount\b",
+            re.I,
         ),
         _AMOUNT,
     ),
@@ -69,6 +77,7 @@ ANSWER_TYPES = (
         re.compile(
             r"締切日|締め切り|締切り|申請期限|応募期限|何月何日|いつから|"
             r"いつ(?:始ま|開始|設立|開催|募集|公募|締め切)|開催日|設立日|"
+            r"いつ(?:から)?(?:施行|公布|成立|発効)|施行日|"
             r"deadline|what date|when (?:will|does|did)\b.{0,60}\b(?:open|close|start|begin|held)",
             re.I,
         ),

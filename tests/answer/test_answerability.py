@@ -27,6 +27,17 @@ def test_a_penalty_question_needs_a_sentence_stating_a_punishment() -> None:
     assert missing_answer_type("届け出なかったらどうなりますか？", duty) is None  # any consequence
 
 
+def test_a_value_asked_of_any_rate_or_sum_and_a_law_s_start_are_answer_types() -> None:
+    silent = ["主務大臣は、必要な措置を講ずる。"]
+    assert missing_answer_type("半導体の国内自給率はどれくらいですか？", silent) == "percentage"
+    assert missing_answer_type("交易条件とは何の比率ですか？", silent) is None  # what, not how much
+    assert missing_answer_type("効率はどのくらい上がりますか？", silent) is None
+    assert missing_answer_type("資本金の額は決まっていますか？", silent) == "amount"
+    assert missing_answer_type("推進法はいつ施行されましたか？", silent) == "date"
+    staged = ["公布の日から起算して九月を超えない範囲内において政令で定める日から施行する。"]
+    assert missing_answer_type("推進法はいつ施行されましたか？", staged) == "date"
+
+
 def test_a_law_number_is_neither_a_date_nor_a_duration() -> None:
     cited = ["施行令（令和四年政令第三百九十四号）第一条に掲げる物資に係るものに限る。"]
     assert missing_answer_type("申請の締切日はいつですか？", cited) == "date"
