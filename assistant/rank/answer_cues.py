@@ -1,16 +1,24 @@
-"""Ranking step: a passage that can state the kind of answer asked for ranks before one that cannot.
+"""Ranking step: a provision that cannot state the kind of answer asked for ranks after those that do.
 
 「いつまでに届け出る必要がありますか」 is answered by a sentence stating a time (「遅滞なく」,
 「三十日以内に」, 「導入の日の…前までに」), 「罰則はありますか」 by one stating a punishment
 (「…罰金に処する」), 「手数料はいくらですか」 by an amount in 円. A passage holding none of these
 may share every word of the question and still cannot answer it: the duty to notify is not the
 penalty for not notifying, and a follow-up 「もし届け出なかったら罰則はありますか？」 searched near
-the duty finds the duty first. So among the first ``depth`` hits, those whose text states a cue
-the question asks for (``answer.answerability.ANSWER_CUES``: the same patterns the answer's
-sentences are chosen by) move ahead of those that state none, in their order; the scores stay
-with the positions, so the list stays sorted. A question asking for no such kind, or a head
-where every passage (or none) states one, is left as it is. The law numbers a provision cites
-(「令和四年法律第四十三号」) state no date or period and are read past.
+the duty finds the duty first.
+
+The cues (``answer.answerability.ANSWER_CUES``: the same patterns the answer's sentences are
+chosen by) are the fixed forms in which statutes state these things: periods as 「以内」
+「遅滞なく」「直ちに」「速やかに」「までに」「から起算して」 or a number of days, months or years;
+punishments as 拘禁刑, 罰金, 過料; amounts in 円. Only a law, cabinet order or ordinance can be
+known *not* to state one by lacking them: prose says when in open-ended ways (「江戸時代に」
+「戦後まもなく」, as JSQuAD's Wikipedia paragraphs do), so its silence proves nothing. So among the
+first ``depth`` hits, the passages that state an asked-for cue and the provisions of those kinds
+that state none trade places: the stating ones take the first of their joint positions, in their
+order, the silent ones the rest; a passage of neither sort (prose stating nothing) keeps its
+place, so nothing rises without stating what was asked. The scores stay with the positions, so
+the list stays sorted. A question asking for no such kind is left as it is. The law numbers a
+provision cites (「令和四年法律第四十三号」) state no date or period and are read past.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from assistant.types import Hit, Query
 
 
 class AnswerCues:
-    """Moves the head's provisions that state no asked-for kind of answer behind the others."""
+    """Moves the head's provisions that state no asked-for kind of answer behind those that do."""
 
     name = "cues"
 
@@ -32,20 +40,26 @@ class AnswerCues:
         self.depth = depth
 
     def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
-        """The hits with the first ``depth`` partitioned, order kept within each part: first
-        those that state an asked-for cue or cannot be known not to, then the silent provisions."""
+        """The hits with the stating passages and the silent provisions of the first ``depth``
+        re-ordered among their own positions, stating first; every other hit keeps its place."""
         cues = answer_cues(query.search_text)
         head, tail = hits[: self.depth], hits[self.depth :]
         if not cues or len(head) < 2:
             return hits
-        silent = [
-            AUTHORITY.get(h.chunk.kind, len(AUTHORITY)) <= FORCE_RANK
-            and not any(cue.search(without_law_numbers(h.chunk.search_text)) for cue in cues)
-            for h in head
+        states = [
+            any(cue.search(without_law_numbers(h.chunk.search_text)) for cue in cues) for h in head
         ]
-        if all(silent) or not any(silent):
+        silent = [
+            not said and AUTHORITY.get(h.chunk.kind, len(AUTHORITY)) <= FORCE_RANK
+            for h, said in zip(head, states, strict=True)
+        ]
+        if not any(states) or not any(silent):
             return hits
-        order = [h for h, s in zip(head, silent, strict=True) if not s]
-        order += [h for h, s in zip(head, silent, strict=True) if s]
+        # Only the stating and the silent trade places; prose that states nothing keeps its own.
+        places = [i for i in range(len(head)) if states[i] or silent[i]]
+        movers = [head[i] for i in places if states[i]] + [head[i] for i in places if silent[i]]
+        order = list(head)
+        for i, hit in zip(places, movers, strict=True):
+            order[i] = hit
         moved = [replace(h, score=place.score) for h, place in zip(order, head, strict=True)]
         return moved + tail

@@ -1,7 +1,7 @@
 """The answer-cue step without a model: among the head, provisions that state none of the kind of
-answer the question asks for (a punishment, a time, an amount) go behind the other passages, in
-their order, and the scores stay with the positions; prose is never silent, and nothing moves
-for a question asking no such kind."""
+answer the question asks for (a punishment, a time, an amount) trade places with the passages
+that state one, and the scores stay with the positions; prose is never silent and moves only
+when it states the cue; nothing moves for a question asking no such kind."""
 
 from pathlib import Path
 
@@ -73,14 +73,18 @@ def test_nothing_moves_without_an_asked_kind_or_when_the_head_agrees(tmp_path: P
     assert step.apply(query("いつまでに届け出ますか？"), stating, context) == stating
 
 
-def test_prose_is_never_known_not_to_state_a_time(tmp_path: Path) -> None:
+def test_prose_is_never_silent_and_keeps_its_place_unless_it_states_the_cue(
+    tmp_path: Path,
+) -> None:
     prose = chunk(
         "prose",
         "この寺は江戸時代に再建され、戦後まもなく国宝に指定された。",
         kind=DocumentKind.OTHER,
     )
-    hits = _hits(DUTY, prose, WAIT)
-    ranked = AnswerCues(depth=5).apply(
-        query("いつ国宝に指定されましたか？"), hits, _context(tmp_path)
-    )
-    assert [h.chunk.chunk_id for h in ranked] == ["prose", "wait", "duty"]
+    dated = chunk("dated", "1951年に国宝に指定された。", kind=DocumentKind.OTHER)
+    step, context = AnswerCues(depth=5), _context(tmp_path)
+    when = query("いつ国宝に指定されましたか？")
+    ranked = step.apply(when, _hits(DUTY, prose, WAIT), context)
+    assert [h.chunk.chunk_id for h in ranked] == ["wait", "prose", "duty"]
+    ranked = step.apply(when, _hits(DUTY, prose, dated), context)
+    assert [h.chunk.chunk_id for h in ranked] == ["dated", "prose", "duty"]
