@@ -116,8 +116,36 @@ _FUNCTION_WORDS = """a an the and or but of to in on at by for from with under a
 than then what which who whom whose when where why how is are was were be been being do does
 did can could should would will shall may might must have has had it its this that these those
 they them their there here if so not no any some all also please tell me us we our i my you
-your"""
+your before after without within between during over through against per via upon
+whether"""
 ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*[A-Za-z0-9]|[A-Za-z]")
+# What may stand between two words of one English noun phrase: spaces only (a comma, a
+# question mark or a bracket ends it).
+_ENGLISH_GAP = re.compile(r"^ +$")
+
+
+def _english_phrases(text: str) -> list[str]:
+    """An English text's runs of consecutive words that are not function words: its noun
+    phrases, roughly ("a facility management contractor under the Act" -> "facility management
+    contractor", "Act"). A term is several words, and carrying single words over ("facility
+    management" from "facility management contractor") loses the one that names the thing."""
+    runs: list[list[str]] = []
+    previous_end = -1
+    for match in _ENGLISH_WORD.finditer(text):
+        word = match.group()
+        if word.lower() in ENGLISH_FUNCTION_WORDS:
+            previous_end = -1
+            continue
+        joined = previous_end >= 0 and _ENGLISH_GAP.match(text[previous_end : match.start()])
+        if joined:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        previous_end = match.end()
+    return list(dict.fromkeys(" ".join(run) for run in runs))
 
 
 def key_phrases(text: str) -> list[str]:
@@ -125,7 +153,9 @@ def key_phrases(text: str) -> list[str]:
 
     A kanji run that starts with 何 (何通, 何日, 何社) is a question word with its counter,
     and an English function word (what, is, the) says how something is asked: neither names
-    a subject."""
+    a subject. An English text's phrases are its runs of other words (``_english_phrases``)."""
+    if _ASCII_ONLY.match(text):
+        return [p for p in _english_phrases(text) if len(p) >= 2]
     seen: list[str] = []
     for match in _PHRASE.finditer(text):
         phrase = match.group()
@@ -139,8 +169,8 @@ def key_phrases(text: str) -> list[str]:
 
 def is_subject(phrase: str) -> bool:
     """Whether a phrase names a topic on its own (a term, a law, an acronym)."""
-    if phrase.isascii():
-        return sum(ch.isupper() for ch in phrase) >= 2
+    if phrase.isascii():  # several words, or an acronym (GOCO, FEFTA)
+        return " " in phrase or sum(ch.isupper() for ch in phrase) >= 2
     return len(phrase) >= SUBJECT_MIN_CHARS or phrase.endswith(LAW_SUFFIXES)
 
 

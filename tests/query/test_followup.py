@@ -134,5 +134,19 @@ def test_question_words_are_never_carried_over_as_the_subject() -> None:
     )
     english = "What is a facility management contractor under the act?"
     assert rewrite_followup("Who designates it?", [Turn(english, english)]) == (
-        "facility management: Who designates it?"
+        "facility management contractor: Who designates it?"
+    )
+
+
+def test_an_english_subject_is_a_run_of_words_not_its_first_two() -> None:
+    assert key_phrases("What is a specified critical product, and who designates it?") == [
+        "specified critical product",
+        "designates",
+    ]
+    assert subject_phrases("Must it notify the ministry before installing equipment?") == [
+        "installing equipment"
+    ]
+    earlier = Conversation.replay(["What is a specified critical product?"])
+    assert earlier.searched("Who designates them?") == (
+        "specified critical product: Who designates them?"
     )
