@@ -147,6 +147,15 @@ ANSWER_CUES = (
         re.compile(r"何\s*(?:パーセント|%)|補助率|助成率|割合|\brate\b|percent", re.I),
         _PERCENTAGE,
     ),
+    # 「従わなかったらどうなりますか」: what follows from a breach, in the forms a statute states
+    # it (a punishment, or a measure: 取り消す, 命ずる, 勧告, 公表, 打ち切る, 効力を失う).
+    AnswerType(
+        "consequence",
+        re.compile(r"どうなり|what happens|what if", re.I),
+        re.compile(
+            r"拘禁刑|懲役|罰金|過料|科料|取り消|取消し|命ずる|命じ|勧告|公表|却下|打ち切|効力を失|失効"
+        ),
+    ),
 )
 _ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
 _ASKS_ARTICLE_TEXT = re.compile(

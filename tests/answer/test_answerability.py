@@ -71,6 +71,11 @@ def test_answer_cues_name_what_an_answer_of_the_asked_kind_states() -> None:
     assert stated("手数料はいくらですか？", "額は、二万五千円とする。")
     assert not stated("手数料はいくらですか？", "手数料を納付しなければならない。")
     assert answer_cues("支援法人にはどんな法人がなれますか？") == ()
+    assert stated("速やかに、とはいつまでですか？", "速やかに申請しなければならない。")
+    # A consequence: a punishment or a measure the statute attaches to the breach.
+    assert stated("命令に従わなかったらどうなりますか？", "その指定を取り消すことができる。")
+    assert stated("What happens if it refuses?", "三十万円以下の罰金に処する。")
+    assert not stated("報告を怠るとどうなりますか？", "報告をしなければならない。")
 
 
 def test_a_figure_answers_only_in_a_sentence_about_the_questions_subject() -> None:
