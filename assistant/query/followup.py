@@ -171,7 +171,11 @@ def is_subject(phrase: str) -> bool:
     """Whether a phrase names a topic on its own (a term, a law, an acronym)."""
     if phrase.isascii():  # several words, or an acronym (GOCO, FEFTA)
         return " " in phrase or sum(ch.isupper() for ch in phrase) >= 2
-    return len(phrase) >= SUBJECT_MIN_CHARS or phrase.endswith(LAW_SUFFIXES)
+    # A name ends in one of LAW_SUFFIXES after a word of its own (外為法, 施行令, 供給確保計画);
+    # 命令, 政令, 計画 and 法人 alone are the generic words.
+    return len(phrase) >= SUBJECT_MIN_CHARS or any(
+        phrase.endswith(suffix) and len(phrase) >= len(suffix) + 2 for suffix in LAW_SUFFIXES
+    )
 
 
 def subject_phrases(text: str) -> list[str]:

@@ -34,6 +34,9 @@ def test_a_provision_is_one_phrase_with_its_law_in_digits_or_kanji() -> None:
 
 def test_subjects_are_specific_terms_laws_and_acronyms_not_short_generic_nouns() -> None:
     assert subject_phrases("外為法の罰則は？") == ["外為法"]
+    # A suffix of names alone is the generic word: 「命令に従わなかったら」 follows up.
+    assert subject_phrases("命令に従わなかったらどうなりますか？") == []
+    assert subject_phrases("計画を変えたいときは？") == []
     assert subject_phrases("GOCOの罰則は？") == ["GOCO"]
     assert subject_phrases("罰則はありますか？") == []
 
