@@ -136,7 +136,7 @@ class Abstention:
         """
         english = query.english
         stated = decisive if on_subject is None else on_subject
-        answer_type = missing_answer_type(query.text, stated)
+        answer_type = missing_answer_type(query.text, stated, decisive)
         if answer_type:
             return (
                 f"no {answer_type} is stated"

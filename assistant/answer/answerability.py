@@ -168,12 +168,24 @@ def without_law_numbers(text: str) -> str:
     return _LAW_NUMBER.sub("", text)
 
 
-def missing_answer_type(question: str, sentences: Sequence[str]) -> str | None:
-    """The label of an answer type the question asks for but no sentence contains."""
+# Answer types judged on every chosen sentence rather than on those sharing a word with the
+# question: a penalty article states the punishment in the sentence introducing its list
+# (「次の各号のいずれかに該当する場合には、…罰金に処する。」) and names the breach only in the
+# items, so the sentence stating it never shares the question's words.
+ANYWHERE = frozenset({"penalty"})
+
+
+def missing_answer_type(
+    question: str, sentences: Sequence[str], anywhere: Sequence[str] | None = None
+) -> str | None:
+    """The label of an answer type the question asks for but no sentence contains (for the
+    types in ANYWHERE, no sentence of ``anywhere``, when given)."""
     text = normalize(question)
     answer = without_law_numbers(normalize("".join(sentences)))
+    whole = answer if anywhere is None else without_law_numbers(normalize("".join(anywhere)))
     for answer_type in ANSWER_TYPES:
-        if answer_type.asked.search(text) and not answer_type.present.search(answer):
+        stated = whole if answer_type.label in ANYWHERE else answer
+        if answer_type.asked.search(text) and not answer_type.present.search(stated):
             return answer_type.label
     return None
 

@@ -25,6 +25,13 @@ def test_a_penalty_question_needs_a_sentence_stating_a_punishment() -> None:
     fine = ["届出をしなかった者は、三十万円以下の罰金に処する。"]
     assert missing_answer_type("届け出なかったら罰則はありますか？", fine) is None
     assert missing_answer_type("届け出なかったらどうなりますか？", duty) is None  # any consequence
+    # The punishment is stated in the sentence introducing the penalty article's list, which
+    # shares no word with the question; the item naming the breach does.
+    item = ["二 第五十二条第三項の規定に違反して特定重要設備の導入を行ったとき。"]
+    introducer = ["次の各号のいずれかに該当する場合には、当該違反行為をした者は、罰金に処する。"]
+    asked = "審査期間中に特定重要設備を導入したら罰則は？"
+    assert missing_answer_type(asked, item, item + introducer) is None
+    assert missing_answer_type(asked, item, item) == "penalty"
 
 
 def test_a_value_asked_of_any_rate_or_sum_and_a_law_s_start_are_answer_types() -> None:
