@@ -24,6 +24,7 @@ from tests.conftest import CORPUS
         ("基本的なことですみません。許可申請書は何通出しますか？", "許可申請書は何通出しますか？"),
         ("支援法人の業務は何ですか？よろしくお願いします。", "支援法人の業務は何ですか？"),
         ("ところで、保全指定の期間はどのくらいですか？", "保全指定の期間はどのくらいですか？"),
+        ("企業の担当者です。毎年何か報告が要りますか？", "毎年何か報告が要りますか？"),
     ],
 )
 def test_courtesies_and_scene_setting_are_removed(question: str, core: str) -> None:
@@ -37,6 +38,7 @@ def test_courtesies_and_scene_setting_are_removed(question: str, core: str) -> N
         "弊社は電力会社です。届出は必要ですか？",  # who asks, in the documents' words
         "恐縮ですが？",  # nothing would be left
         "GOCOとは何ですか？",
+        "担当大臣は誰ですか？",
     ],
 )
 def test_a_question_that_is_all_content_is_left_alone(question: str) -> None:
