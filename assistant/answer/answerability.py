@@ -42,7 +42,8 @@ _LAW_NUMBER = re.compile(
     rf"(?:法律|政令|省令|府令|規則|告示|命令|条約)第{_NUM}+号"
 )
 _PERCENTAGE = re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}")
-_AMOUNT = re.compile(rf"{_NUM}+\s*円")
+# A sum of money in any currency (「二万五千円」「255億ドル」「€30」).
+_AMOUNT = re.compile(rf"{_NUM}+\s*(?:円|ドル|ユーロ|ポンド|ウォン|元|フラン)|[$€£¥]\s*[0-9]")
 
 ANSWER_TYPES = (
     AnswerType(
@@ -183,9 +184,14 @@ def missing_answer_type(
     text = normalize(question)
     answer = without_law_numbers(normalize("".join(sentences)))
     whole = answer if anywhere is None else without_law_numbers(normalize("".join(anywhere)))
-    for answer_type in ANSWER_TYPES:
+    asked = [t for t in ANSWER_TYPES if t.asked.search(text)]
+    if any(t.label == "amount" for t in asked):
+        # 「罰金はいくらですか」 asks for the sum, which the amount check reads; prose gives it
+        # without the statute's words (「2億円の支払いを命じた」).
+        asked = [t for t in asked if t.label != "penalty"]
+    for answer_type in asked:
         stated = whole if answer_type.label in ANYWHERE else answer
-        if answer_type.asked.search(text) and not answer_type.present.search(stated):
+        if not answer_type.present.search(stated):
             return answer_type.label
     return None
 

@@ -32,6 +32,8 @@ def test_a_penalty_question_needs_a_sentence_stating_a_punishment() -> None:
     asked = "審査期間中に特定重要設備を導入したら罰則は？"
     assert missing_answer_type(asked, item, item + introducer) is None
     assert missing_answer_type(asked, item, item) == "penalty"
+    # The sum of a fine is the amount check's: prose states it without the statute's words.
+    assert missing_answer_type("罰金はいくらですか？", ["2億円の支払いを命じた。"]) is None
 
 
 def test_a_value_asked_of_any_rate_or_sum_and_a_law_s_start_are_answer_types() -> None:
@@ -40,6 +42,7 @@ def test_a_value_asked_of_any_rate_or_sum_and_a_law_s_start_are_answer_types() -
     assert missing_answer_type("交易条件とは何の比率ですか？", silent) is None  # what, not how much
     assert missing_answer_type("効率はどのくらい上がりますか？", silent) is None
     assert missing_answer_type("資本金の額は決まっていますか？", silent) == "amount"
+    assert missing_answer_type("2002年の輸出額は？", ["輸出は255億ドルに達した。"]) is None
     assert missing_answer_type("推進法はいつ施行されましたか？", silent) == "date"
     staged = ["公布の日から起算して九月を超えない範囲内において政令で定める日から施行する。"]
     assert missing_answer_type("推進法はいつ施行されましたか？", staged) == "date"
