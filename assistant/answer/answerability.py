@@ -42,6 +42,8 @@ _LAW_NUMBER = re.compile(
     rf"(?:法律|政令|省令|府令|規則|告示|命令|条約)第{_NUM}+号"
 )
 _PERCENTAGE = re.compile(rf"{_NUM}+\s*(?:%|パーセント|割)|分の{_NUM}")
+# The punishments a statute imposes: what 「罰則は」 is answered by, and one consequence of a breach.
+_PUNISHMENT = r"拘禁刑|懲役|罰金|過料|科料"
 # A sum of money in any currency (「二万五千円」「255億ドル」「€30」).
 _AMOUNT = re.compile(rf"{_NUM}+\s*(?:円|ドル|ユーロ|ポンド|ウォン|元|フラン)|[$€£¥]\s*[0-9]")
 
@@ -110,7 +112,7 @@ ANSWER_TYPES = (
         re.compile(
             r"罰則|罰金|罰せ|処罰|刑事罰|懲役|拘禁刑|penalt|punish|\ba fine\b|\bfine[ds]\b", re.I
         ),
-        re.compile(r"拘禁刑|懲役|罰金|過料|科料|に処する"),
+        re.compile(rf"{_PUNISHMENT}|に処する"),
     ),
     AnswerType(
         "duration",
@@ -141,7 +143,7 @@ ANSWER_CUES = (
     AnswerType(
         "penalty",
         re.compile(r"罰則|罰せ|処罰|罰金|penalt|punish", re.I),
-        re.compile(r"拘禁刑|懲役|罰金|過料|科料"),
+        re.compile(_PUNISHMENT),
     ),
     AnswerType(
         "percentage",
@@ -153,9 +155,7 @@ ANSWER_CUES = (
     AnswerType(
         "consequence",
         re.compile(r"どうなり|what happens|what if", re.I),
-        re.compile(
-            r"拘禁刑|懲役|罰金|過料|科料|取り消|取消し|命ずる|命じ|勧告|公表|却下|打ち切|効力を失|失効"
-        ),
+        re.compile(rf"{_PUNISHMENT}|取り消|取消し|命ずる|命じ|勧告|公表|却下|打ち切|効力を失|失効"),
     ),
 )
 _ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
@@ -182,13 +182,15 @@ def missing_answer_type(
     """The label of an answer type the question asks for but no sentence contains (for the
     types in ANYWHERE, no sentence of ``anywhere``, when given)."""
     text = normalize(question)
-    answer = without_law_numbers(normalize("".join(sentences)))
-    whole = answer if anywhere is None else without_law_numbers(normalize("".join(anywhere)))
     asked = [t for t in ANSWER_TYPES if t.asked.search(text)]
     if any(t.label == "amount" for t in asked):
         # 「罰金はいくらですか」 asks for the sum, which the amount check reads; prose gives it
         # without the statute's words (「2億円の支払いを命じた」).
         asked = [t for t in asked if t.label != "penalty"]
+    if not asked:
+        return None
+    answer = without_law_numbers(normalize("".join(sentences)))
+    whole = answer if anywhere is None else without_law_numbers(normalize("".join(anywhere)))
     for answer_type in asked:
         stated = whole if answer_type.label in ANYWHERE else answer
         if not answer_type.present.search(stated):

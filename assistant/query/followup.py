@@ -84,11 +84,12 @@ SUBJECT_MIN_CHARS = 3
 LAW_SUFFIXES = ("法", "令", "規則", "命令", "指針", "計画", "法人", "物資", "事業者")
 
 _NUMBER = r"[0-9〇一二三四五六七八九十百千]+"
+_LATIN_WORD = r"[A-Za-z][A-Za-z0-9&\-]*[A-Za-z0-9]"  # GOCO, Q&A, B2B
 _PHRASE = re.compile(
     # A provision with its law: 外為法第55条の8, 第五十五条の八第一項 (digits and の would
     # otherwise cut it into 「外為法第」 and 「八」).
     rf"[一-龥々]*第{_NUMBER}条(?:の{_NUMBER})*(?:第{_NUMBER}[項号])*"
-    r"|[A-Za-z][A-Za-z0-9&\-]*[A-Za-z0-9]"  # GOCO, Q&A, B2B
+    rf"|{_LATIN_WORD}"
     r"|[一-龥々〆ヵヶ]+(?:[ァ-ヴー]+[一-龥々]*)*"  # 特定重要物資, 外為法, 安定供給確保支援法人
     r"|[ァ-ヴー]{2,}[一-龥々]*"  # サプライチェーン, クラウドプログラム
 )
@@ -121,7 +122,7 @@ whether"""
 ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*[A-Za-z0-9]|[A-Za-z]")
+_ENGLISH_WORD = re.compile(rf"{_LATIN_WORD}|[A-Za-z]")
 # What may stand between two words of one English noun phrase: spaces only (a comma, a
 # question mark or a bracket ends it).
 _ENGLISH_GAP = re.compile(r"^ +$")

@@ -2,7 +2,7 @@
 
 「いつまでに届け出る必要がありますか」 is answered by a sentence stating a time (「遅滞なく」,
 「三十日以内に」, 「導入の日の…前までに」), 「罰則はありますか」 by one stating a punishment
-(「…罰金に処する」), 「手数料はいくらですか」 by an amount in 円. A passage holding none of these
+(「…罰金に処する」), 「手数料はいくらですか」 by an amount of money. A passage holding none of these
 may share every word of the question and still cannot answer it: the duty to notify is not the
 penalty for not notifying, and a follow-up 「もし届け出なかったら罰則はありますか？」 searched near
 the duty finds the duty first.
@@ -10,7 +10,8 @@ the duty finds the duty first.
 The cues (``answer.answerability.ANSWER_CUES``: the same patterns the answer's sentences are
 chosen by) are the fixed forms in which statutes state these things: periods as 「以内」
 「遅滞なく」「直ちに」「速やかに」「までに」「から起算して」 or a number of days, months or years;
-punishments as 拘禁刑, 罰金, 過料; amounts in 円. Only a law, cabinet order or ordinance can be
+punishments as 拘禁刑, 罰金, 過料; amounts in 円 (or another currency); consequences of a breach
+as a punishment or a measure (取り消す, 命ずる, 勧告). Only a law, cabinet order or ordinance can be
 known *not* to state one by lacking them: prose says when in open-ended ways (「江戸時代に」
 「戦後まもなく」, as JSQuAD's Wikipedia paragraphs do), so its silence proves nothing. So among the
 first ``depth`` hits, the passages that state an asked-for cue and the provisions of those kinds
@@ -46,9 +47,8 @@ class AnswerCues:
         head, tail = hits[: self.depth], hits[self.depth :]
         if not cues or len(head) < 2:
             return hits
-        states = [
-            any(cue.search(without_law_numbers(h.chunk.search_text)) for cue in cues) for h in head
-        ]
+        texts = [without_law_numbers(h.chunk.search_text) for h in head]
+        states = [any(cue.search(text) for cue in cues) for text in texts]
         silent = [
             not said and AUTHORITY.get(h.chunk.kind, len(AUTHORITY)) <= FORCE_RANK
             for h, said in zip(head, states, strict=True)
