@@ -172,6 +172,10 @@ class Query:
     # A follow-up's anchors: the chunk ids the turn it refers to was answered from, best
     # first (``rank.conversation``); empty for a question that stands on its own.
     anchors: tuple[str, ...] = ()
+    # For a word of ``words`` that the thesaurus or a law's definitions translate (インフラ ->
+    # 特定社会基盤), the keyword tokens of each of the documents' terms for it: a passage
+    # using a whole term covers the word as if it used the word itself.
+    equivalents: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
 
     @property
     def english(self) -> bool:

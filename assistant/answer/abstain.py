@@ -43,6 +43,8 @@ ANSWER_TYPE_JA = {
     "duration": "期間",
     "quantity": "数量",
     "penalty": "罰則",
+    "company": "企業名",
+    "record": "実績・事例・件数",
 }
 
 
@@ -94,7 +96,13 @@ class Abstention:
     def evidence(self, query: Query, hits: Sequence[Hit], keyword: KeywordIndex) -> Evidence:
         """How well the hits support an answer (dense similarity and word coverage)."""
         return measure_evidence(
-            query.words, hits, keyword.tokens_of, keyword.idf, query.english, self.bands
+            query.words,
+            hits,
+            keyword.tokens_of,
+            keyword.idf,
+            query.english,
+            self.bands,
+            dict(query.equivalents),
         )
 
     def too_weak(self, query: Query, hits: Sequence[Hit], evidence: Evidence) -> bool:

@@ -65,6 +65,9 @@ ANSWER_TYPES = (
         re.compile(
             # 「資本金の額は」「限度額が」: a question about a 額 asks for one.
             r"いくら|何円|金額|総額|参加費|手数料|額(?:は|を|が|って|について)|"
+            # 「助成金は最大でどれくらい」「給与の水準はどの程度」: a sum asked in other words.
+            r"(?:金|費|料|予算|価格|値段|給与|報酬|水準)(?:は|って|が)?[^。?？]{0,6}?"
+            r"(?:どれくらい|どのくらい|どれほど|どの程度)|"
             r"how much|\bfee\b|\bcost\b|\bamount\b",
             re.I,
         ),
@@ -117,9 +120,37 @@ ANSWER_TYPES = (
     AnswerType(
         "duration",
         re.compile(
-            r"何\s*(?:か月|ヶ月|カ月|箇月|年間|日間|日以内)|how many (?:months|years|days)", re.I
+            # 「任期は何年ですか」 asks a length; 「何年に施行」「何年度」 a date.
+            r"何\s*(?:か月|ヶ月|カ月|箇月|年間|日間|日以内)|何年(?![にのどかまも])|"
+            r"how many (?:months|years|days)",
+            re.I,
         ),
         re.compile(rf"{_NUM}+\s*(?:か月|ヶ月|カ月|箇月|月|年|日)"),
+    ),
+    AnswerType(
+        # 「認定を受けた企業の名前」「どの会社が指定されていますか」: statutes name no firm; an
+        # answer needs a sentence naming one by its legal form.
+        "company",
+        re.compile(
+            r"(?:企業|会社|事業者|法人)(?:の)?(?:名前|名称|名)(?:は(?!変)|を(?:教え|知り|挙げ|確認))|"
+            r"(?:どの|どこの)(?:企業|会社)|(?:企業|会社)(?:は|が)(?:どこ|どちら)|"
+            r"\b(?:which|what) (?:compan|firm|business)|names? of the (?:compan|firm)",
+            re.I,
+        ),
+        re.compile(
+            r"株式会社|有限会社|合同会社|\b(?:Inc|Corp|Corporation|Ltd|Co)\b|"
+            r"[ァ-ヶー・]{2,}(?:社|グループ)(?![会員長内外])|"
+            r"[一-龥ァ-ヶー]{1,6}(?:商事|物産|工業|製作所|電機|重工|銀行)"
+        ),
+    ),
+    AnswerType(
+        # 「処分事例」「補償金の平均額」「報告の件数」: figures of practice that rules do not state;
+        # answered only by a sentence giving that very kind of figure.
+        "record",
+        re.compile(
+            r"平均|実績|事例|件数|統計|推移|前例|実例|statistics|\baverage\b|track record", re.I
+        ),
+        re.compile(rf"平均|実績|事例|件数|統計|推移|前例|実例|例えば|たとえば|{_NUM}+件(?!につき)"),
     ),
 )
 # What the answer to a question of each kind states, for choosing sentences (not for abstaining:

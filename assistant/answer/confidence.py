@@ -10,7 +10,7 @@ out-of-scope question score low even when some generic words match.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Evidence, Hit
@@ -110,8 +110,13 @@ def measure_evidence(
     idf: Callable[[str], float],
     english: bool,
     bands: DenseBands | None = None,
+    equivalents: Mapping[str, Sequence[Sequence[str]]] | None = None,
 ) -> Evidence:
-    """Score how well the top three hits support an answer, in [0, 1]."""
+    """Score how well the top three hits support an answer, in [0, 1].
+
+    A word the thesaurus or a law's definition translates (``equivalents``: インフラ ->
+    特定社会基盤) is covered by a passage that uses all the tokens of one of its terms: users say
+    the everyday word, statutes the defined term, and the passage answers either way."""
     bands = bands or DenseBands()
     top = list(hits[:3])
     dense_values = [h.dense_score for h in top if h.dense_score is not None]
@@ -122,8 +127,16 @@ def measure_evidence(
     if english or not words or not top:
         return Evidence(dense, None, dense_scaled if top else 0.0)
     total = sum(idf(w) for w in words)
+    alternatives = equivalents or {}
+
+    def covered(word: str, tokens: set[str]) -> bool:
+        return word in tokens or any(
+            all(t in tokens for t in term) for term in alternatives.get(word, ())
+        )
+
     coverage = max(
-        sum(idf(w) for w in words if w in chunk_tokens(h.chunk.chunk_id)) / total for h in top
+        sum(idf(w) for w in words if covered(w, chunk_tokens(h.chunk.chunk_id))) / total
+        for h in top
     )
     confidence = 0.5 * dense_scaled + 0.5 * coverage
     return Evidence(dense, coverage, confidence if math.isfinite(confidence) else 0.0)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from assistant.index.snapshot import Snapshot
-from assistant.japanese import normalize
+from assistant.japanese import is_english, normalize
 
 # 「独占禁止法」「不正競争防止法」「サイバーセキュリティ基本法」「EU…条約」: a run of kanji,
 # katakana and middle dots ending in 法 (not 方法, 手法, 用法: those are ordinary words).
@@ -44,6 +44,11 @@ _BODY_NAME = re.compile(
 # What makes a law the frame of a question: 「特許法では」「独占禁止法上の」「X法に基づく」.
 _FRAMING = re.compile(r"では|で|上の|上|において|に基づ|によると|によれば|に定め|の規定")
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+# In a Japanese question any word in Latin letters is a name (「Excelで提出」「ChatGPTに入力」):
+# the documents' own words are Japanese, so one they never use is something they do not cover.
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?![A-Za-z0-9])"
+)
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
 # (自社 is left out: 「メーカーから、自社製品が対象になるのかと照会」 is a third party's case.)
 _OWN_CASE = re.compile(
@@ -56,10 +61,13 @@ _MENTION_CANDIDATES = 20
 
 
 def named_things(text: str) -> list[str]:
-    """Laws, bodies and acronyms a question names, in its NFKC form."""
+    """Laws, bodies, acronyms and (in a Japanese question) Latin-letter words a question
+    names, in its NFKC form."""
     normalized = normalize(text)
     names = [m.group() for pattern in (_LAW_NAME, _BODY_NAME) for m in pattern.finditer(normalized)]
     names += [m.group() for m in _ACRONYM.finditer(normalized)]
+    if not is_english(normalized):
+        names += [m.group() for m in _LATIN_NAME.finditer(normalized) if len(m.group()) >= 2]
     return list(dict.fromkeys(names))
 
 

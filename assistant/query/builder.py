@@ -97,6 +97,7 @@ class QueryBuilder:
             mode=mode,
             kinds=answer_kinds(search_text),
             anchors=anchors,
+            equivalents=() if english else self._equivalents(search_text, words),
         )
 
     def _vector(self, retrieval_text: str, keyword_text: str, english: bool) -> np.ndarray:
@@ -111,6 +112,19 @@ class QueryBuilder:
         mixed = vector + np.asarray(self._embedder.embed_query(keyword_text))
         norm = float(np.linalg.norm(mixed))
         return mixed / norm if norm else vector
+
+    def _equivalents(
+        self, search_text: str, words: tuple[str, ...]
+    ) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+        """For each question word inside a thesaurus word, the tokens of its terms (see
+        ``Query.equivalents``): 「基幹インフラ」 is covered by a passage on 特定社会基盤事業者."""
+        mapped: dict[str, list[tuple[str, ...]]] = {}
+        for word, terms in self.thesaurus.pairs_for(search_text):
+            term_tokens = [tuple(self._tokenizer.tokenize(term)) for term in terms]
+            for token in self._tokenizer.tokenize(word):
+                if token in words:
+                    mapped.setdefault(token, []).extend(t for t in term_tokens if t)
+        return tuple((token, tuple(dict.fromkeys(terms))) for token, terms in mapped.items())
 
     def _keyword_text(self, search_text: str, english: bool) -> str:
         """What keyword search looks for: English questions get the Japanese forms of their

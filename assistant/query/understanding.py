@@ -99,6 +99,17 @@ class Thesaurus:
                 normalized = normalized.replace(word, " ")
         return found
 
+    def pairs_for(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The words of ``text`` the thesaurus knows, each with the documents' terms for it
+        (longest word first; a word inside a longer one found is not looked up again)."""
+        normalized = normalize(text)
+        found: list[tuple[str, tuple[str, ...]]] = []
+        for word, terms in self.entries:
+            if word in normalized:
+                found.append((word, terms))
+                normalized = normalized.replace(word, " ")
+        return found
+
     def merged(self, definitions: dict[str, tuple[str, ...]]) -> Thesaurus:
         """This thesaurus plus the laws' own short forms (a reviewed entry wins)."""
         own = {word for word, _ in self.entries}

@@ -48,6 +48,26 @@ def test_a_value_asked_of_any_rate_or_sum_and_a_law_s_start_are_answer_types() -
     assert missing_answer_type("推進法はいつ施行されましたか？", staged) == "date"
 
 
+def test_a_sum_a_term_a_firm_or_a_record_asked_in_other_words_must_be_stated() -> None:
+    silent = ["主務大臣は、必要な措置を講ずる。"]
+    assert missing_answer_type("助成金は最大でどれくらい出ますか？", silent) == "amount"
+    assert missing_answer_type("職員の給与水準はどの程度ですか？", silent) == "amount"
+    assert missing_answer_type("期間はどれくらいですか？", silent) is None  # not a sum
+    assert missing_answer_type("役員の任期は何年ですか？", silent) == "duration"
+    assert missing_answer_type("役員の任期は何年ですか？", ["任期は、二年とする。"]) is None
+    assert missing_answer_type("何年に施行されましたか？", silent) is None  # a year, not a length
+    assert missing_answer_type("認定を受けた企業の名前を教えて", silent) == "company"
+    assert missing_answer_type("Which companies were certified?", silent) == "company"
+    assert missing_answer_type("どこの会社が建設したか", ["フィリップス社が建設した。"]) is None
+    assert missing_answer_type("社名を変えるときの届出は？", silent) is None  # a change, not a name
+    assert missing_answer_type("事業者の名称を変更したら届出は要りますか？", silent) is None
+    # A figure of practice (cases, averages, counts) is not stated by a rule.
+    fee = ["手数料として、一件につき二万五千円を納付しなければならない。"]
+    assert missing_answer_type("補償金の平均額はいくらですか？", fee) == "record"
+    assert missing_answer_type("処分事例を教えてください", silent) == "record"
+    assert missing_answer_type("処分事例を教えてください", ["昨年は十二件の処分があった。"]) is None
+
+
 def test_a_law_number_is_neither_a_date_nor_a_duration() -> None:
     cited = ["施行令（令和四年政令第三百九十四号）第一条に掲げる物資に係るものに限る。"]
     assert missing_answer_type("申請の締切日はいつですか？", cited) == "date"

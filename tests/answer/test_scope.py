@@ -19,6 +19,10 @@ def test_laws_bodies_and_acronyms_are_recognized_by_their_form() -> None:
         "東都マテリアル株式会社"
     ]
     assert named_things("Under the US EAR, what is the de minimis rule?") == ["US", "EAR"]
+    # In a Japanese question a word in Latin letters is a name; in an English one it is text.
+    assert named_things("申請書はExcelで提出できますか？") == ["Excel"]
+    assert named_things("e-Govから申請できますか？") == ["e-Gov"]
+    assert named_things("Can I file the form as an Excel sheet?") == []
     # ordinary words that end in 法 or hold 法 are not names
     assert named_things("技術を提供する方法は？施設委託管理者は法人ですか？法令の定めは？") == []
 

@@ -40,3 +40,20 @@ def test_without_glossary_terms_or_the_setting_the_question_alone_is_embedded() 
     japanese = "供給確保計画の認定は取り消されますか？"
     alone = _builder(english_terms_vector=False).build(japanese).vector
     assert np.allclose(_builder().build(japanese).vector, alone)
+
+
+def test_a_word_the_thesaurus_translates_carries_the_tokens_of_the_documents_terms() -> None:
+    from assistant.query.understanding import Thesaurus
+
+    builder = QueryBuilder(
+        EMBEDDER,
+        JapaneseTokenizer(),
+        TERMS,
+        thesaurus=Thesaurus((("インフラ", ("特定社会基盤",)),)),
+    )
+    query = builder.build("基幹インフラの設備を入れ替えるとき、何を出せばいいですか？")
+    equivalents = dict(query.equivalents)
+    assert "インフラ" in query.words
+    assert equivalents["インフラ"] == (("特定", "社会", "基盤"),)
+    assert "基幹" not in equivalents  # the thesaurus knows インフラ, not 基幹
+    assert builder.build("Is infrastructure covered?").equivalents == ()

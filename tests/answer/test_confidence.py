@@ -1,0 +1,29 @@
+"""The evidence an abstention is decided on: word coverage, with the thesaurus's terms."""
+
+from assistant.answer.confidence import measure_evidence
+from assistant.types import Hit
+from tests.fakes import chunk
+
+PASSAGE = chunk("c1", "特定社会基盤事業者は、特定重要設備の導入の前に届け出なければならない。")
+TOKENS = {"c1": {"特定", "社会", "基盤", "事業", "者", "設備", "導入", "前", "届け出る"}}
+
+
+def _coverage(words: tuple[str, ...], equivalents: dict[str, tuple[tuple[str, ...], ...]]) -> float:
+    evidence = measure_evidence(
+        words,
+        [Hit(chunk=PASSAGE, score=1.0, dense_score=0.85)],
+        lambda cid: TOKENS[cid],
+        lambda _word: 1.0,
+        english=False,
+        equivalents=equivalents,
+    )
+    assert evidence.coverage is not None
+    return evidence.coverage
+
+
+def test_a_word_is_covered_by_the_whole_of_a_documents_term_for_it() -> None:
+    words = ("インフラ", "設備", "入れ替える")
+    assert _coverage(words, {}) == 1 / 3
+    assert _coverage(words, {"インフラ": (("特定", "社会", "基盤"),)}) == 2 / 3
+    # part of a term is not the term: 特定 alone is in half the statutes' sentences
+    assert _coverage(words, {"インフラ": (("特定", "電気", "通信"),)}) == 1 / 3
