@@ -189,6 +189,20 @@ ANSWER_CUES = (
         re.compile(rf"{_PUNISHMENT}|取り消|取消し|命ずる|命じ|勧告|公表|却下|打ち切|効力を失|失効"),
     ),
 )
+# How any text, prose included, speaks of a sanction: a guideline or an article says 罰則,
+# 処罰, 刑事罰, 制裁, 取り消される, 公表される where a statute says 罰金に処する. A passage using
+# none of these is silent on what follows a breach, whatever its kind.
+_SANCTION_WORDS = re.compile(
+    r"罰|刑|制裁|ペナルティ|処分|取り消|取消|命令|命じ|勧告|公表|停止|失効|没収|"
+    r"penalt|punish|sanction|\bfines?\b",
+    re.I,
+)
+# A question about breaking a rule (「従わなかったら」「届け出ずに」, "ignores", "fails to").
+_BREACH = re.compile(
+    r"違反|従わ|しなかった|せずに|しないで|せず|怠|無視|無断|無許可|"
+    r"ignor|violat|breach|fail(?:s|ed)? to|without",
+    re.I,
+)
 _ARTICLE = re.compile(rf"第{_NUM}+条(?:の{_NUM}+)*")
 _ASKS_ARTICLE_TEXT = re.compile(
     r"条文|何と書かれ|何と規定|規定の内容|wording|text of article", re.I
@@ -247,6 +261,20 @@ def answer_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """Patterns for what a sentence answering this question would state (see ANSWER_CUES)."""
     text = normalize(question)
     return tuple(cue.present for cue in ANSWER_CUES if cue.asked.search(text))
+
+
+def sanction_asked(question: str) -> bool:
+    """Whether the question asks what follows a breach: a penalty, or 「どうなりますか」 of not
+    complying. Prose using no word of a sanction cannot answer it (see ``_SANCTION_WORDS``);
+    「算定方法はどうなりますか」 breaks nothing and asks no such thing."""
+    text = normalize(question)
+    cues = {cue.label for cue in ANSWER_CUES if cue.asked.search(text)}
+    return "penalty" in cues or ("consequence" in cues and bool(_BREACH.search(text)))
+
+
+def names_a_sanction(text: str) -> bool:
+    """Whether a passage speaks of any sanction, in a statute's words or in prose."""
+    return bool(_SANCTION_WORDS.search(text))
 
 
 def missing_names(proper_nouns: Sequence[str], hit_tokens: Sequence[set[str]]) -> list[str]:

@@ -119,7 +119,10 @@ def measure_evidence(
     the everyday word, statutes the defined term, and the passage answers either way."""
     bands = bands or DenseBands()
     top = list(hits[:3])
-    dense_values = [h.dense_score for h in top if h.dense_score is not None]
+    # Passages that ranking brought in through the laws' links (a penalty, the order filling
+    # in a detail) were not retrieved and carry no similarity: the question's closeness to the
+    # documents is read on the first three that were.
+    dense_values = [h.dense_score for h in hits if h.dense_score is not None][:3]
     dense = max(dense_values) if dense_values else 0.0
     floor, ceiling = (bands.floor_en, bands.ceiling_en) if english else (bands.floor, bands.ceiling)
     dense_scaled = min(1.0, max(0.0, (dense - floor) / (ceiling - floor)))

@@ -18,7 +18,13 @@ first ``depth`` hits, the passages that state an asked-for cue and the provision
 that state none trade places: the stating ones take the first of their joint positions, in their
 order, the silent ones the rest; a passage of neither sort (prose stating nothing) keeps its
 place, so nothing rises without stating what was asked. The scores stay with the positions, so
-the list stays sorted. A question asking for no such kind is left as it is. The law numbers a
+the list stays sorted. A question asking for no such kind is left as it is.
+
+One silence prose can show: what follows a breach. A guideline or an article speaks of it in
+words of sanction (罰則, 処罰, 制裁, 取り消される, 公表される, "penalty"), so a passage of any kind
+using none of them cannot answer 「罰則はありますか」 or "What happens if a company ignores the
+order?", and trades places like a silent provision ("what happens" to an emission count
+(「算定方法はどうなりますか」) is no breach and leaves prose where it is). The law numbers a
 provision cites (「令和四年法律第四十三号」) state no date or period and are read past.
 """
 
@@ -26,7 +32,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer.answerability import answer_cues, without_law_numbers
+from assistant.answer.answerability import (
+    answer_cues,
+    names_a_sanction,
+    sanction_asked,
+    without_law_numbers,
+)
 from assistant.rank import RankContext
 from assistant.rank.primary import AUTHORITY, FORCE_RANK
 from assistant.types import Hit, Query
@@ -49,9 +60,14 @@ class AnswerCues:
             return hits
         texts = [without_law_numbers(h.chunk.search_text) for h in head]
         states = [any(cue.search(text) for cue in cues) for text in texts]
+        sanction = sanction_asked(query.search_text)
         silent = [
-            not said and AUTHORITY.get(h.chunk.kind, len(AUTHORITY)) <= FORCE_RANK
-            for h, said in zip(head, states, strict=True)
+            not said
+            and (
+                AUTHORITY.get(h.chunk.kind, len(AUTHORITY)) <= FORCE_RANK
+                or (sanction and not names_a_sanction(text))
+            )
+            for h, said, text in zip(head, states, texts, strict=True)
         ]
         if not any(states) or not any(silent):
             return hits

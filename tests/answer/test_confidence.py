@@ -27,3 +27,12 @@ def test_a_word_is_covered_by_the_whole_of_a_documents_term_for_it() -> None:
     assert _coverage(words, {"インフラ": (("特定", "社会", "基盤"),)}) == 2 / 3
     # part of a term is not the term: 特定 alone is in half the statutes' sentences
     assert _coverage(words, {"インフラ": (("特定", "電気", "通信"),)}) == 1 / 3
+
+
+def test_closeness_is_read_on_retrieved_passages_not_on_those_brought_in_by_links() -> None:
+    linked = Hit(chunk=chunk("c2", "罰金に処する。"), score=2.0, dense_score=None)
+    retrieved = Hit(chunk=PASSAGE, score=1.0, dense_score=0.85)
+    evidence = measure_evidence(
+        ("罰則",), [linked, retrieved], lambda cid: set(), lambda _w: 1.0, english=True
+    )
+    assert evidence.dense == 0.85

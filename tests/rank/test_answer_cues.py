@@ -88,3 +88,29 @@ def test_prose_is_never_silent_and_keeps_its_place_unless_it_states_the_cue(
     assert [h.chunk.chunk_id for h in ranked] == ["wait", "prose", "duty"]
     ranked = step.apply(when, _hits(DUTY, prose, dated), context)
     assert [h.chunk.chunk_id for h in ranked] == ["dated", "prose", "duty"]
+
+
+def test_prose_speaking_of_no_sanction_is_silent_on_what_follows_a_breach(
+    tmp_path: Path,
+) -> None:
+    scheme = chunk(
+        "scheme",
+        "重要技術を海外へ移転する際は、事業者から事前報告してもらう枠組みです。",
+        kind=DocumentKind.ARTICLE,
+    )
+    sanction = chunk(
+        "sanction",
+        "報告を怠った企業には罰則が科されるほか、社名が公表される。",
+        kind=DocumentKind.ARTICLE,
+    )
+    step, context = AnswerCues(depth=5), _context(tmp_path)
+    ignored = query("What happens if a company ignores the order?")
+    ranked = step.apply(ignored, _hits(scheme, DUTY, PENALTY), context)
+    assert [h.chunk.chunk_id for h in ranked] == ["penalty", "scheme", "duty"]
+    # prose that speaks of a sanction keeps its place, though it states no punishment's form
+    ranked = step.apply(query("罰則はありますか？"), _hits(sanction, DUTY, PENALTY), context)
+    assert [h.chunk.chunk_id for h in ranked] == ["sanction", "penalty", "duty"]
+    # "what happens" to a calculation breaks no rule: prose stays where it is
+    method = query("分解装置で処理している場合、算定方法はどうなりますか？")
+    ranked = step.apply(method, _hits(scheme, DUTY, PENALTY), context)
+    assert [h.chunk.chunk_id for h in ranked] == ["scheme", "penalty", "duty"]
