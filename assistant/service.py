@@ -21,6 +21,7 @@ from assistant.errors import IndexStoreError
 from assistant.index.writer import IngestReport, IngestWatch
 from assistant.pipeline import Pipeline
 from assistant.query import Conversation, check_question
+from assistant.query.followup import TopicalTerms
 from assistant.types import Answer, Chunk, Hit, ManifestEntry, Query, SearchFilter
 
 # How many turns back a chain of follow-ups is searched again to find what the last one was
@@ -35,6 +36,7 @@ class Assistant:
         self.settings = settings
         self.pipeline = Pipeline(settings, embedder)
         self._warm = False  # set by warm_up: every indexed sentence has its vector
+        self._topical_cache: tuple[tuple[int, int], TopicalTerms] | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -201,7 +203,7 @@ class Assistant:
         context = ""
         anchors: tuple[str, ...] = ()
         if history:
-            conversation = Conversation.replay(history)
+            conversation = self.conversation(history)
             context = conversation.context(question)
             if searched_query is None:
                 searched = conversation.searched(question)
@@ -219,6 +221,25 @@ class Assistant:
             anchors=anchors,
         )
         return self.pipeline.run(query, depth)
+
+    def conversation(self, history: Sequence[str]) -> Conversation:
+        """The conversation after these earlier questions, with what names a topic in the
+        indexed documents (``query.followup.TopicalTerms``; None when they define no terms)."""
+        return Conversation.replay(history, self._topical())
+
+    def _topical(self) -> TopicalTerms | None:
+        snapshot = self.pipeline.reader.snapshot
+        defined = snapshot.definitions.terms()
+        if not defined:
+            return None
+        key = (id(snapshot), len(defined))
+        if self._topical_cache is None or self._topical_cache[0] != key:
+            thesaurus = self.pipeline.queries.thesaurus.entries
+            topical = TopicalTerms.build(
+                defined, lambda phrase: bool(self.catalog.sources_named_in(phrase)), thesaurus
+            )
+            self._topical_cache = (key, topical)
+        return self._topical_cache[1]
 
     def _anchors(
         self,

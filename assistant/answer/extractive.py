@@ -59,6 +59,11 @@ class ExtractiveAnswerer:
         if outside:
             return self.abstention.decline(query, hits, evidence, outside)
         words = list(query.words)
+        if query.text != query.question and not query.english:
+            # A follow-up searched with the conversation's subject (「保全指定について、補償額に
+            # 納得できない場合は…」): the subject found the passages; within them the sentence
+            # answering is the one with the question's own words (不服, not 保全指定 again).
+            words = self._tokenize(query.question)
         if query.english:
             # English words match no Japanese sentence, and as words the index never saw they
             # would weigh most in every sentence's coverage; the glossary's Japanese terms for

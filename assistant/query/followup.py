@@ -13,7 +13,7 @@ pronoun is replaced where there is one, otherwise 「<subject>について、」
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.query.understanding import TOPIC_SWITCH
@@ -192,12 +192,20 @@ def refers_back(question: str) -> bool:
     return bool(_REFERRING.search(question))
 
 
-def needs_context(question: str) -> bool:
+def needs_context(question: str, topical: Callable[[str], bool] | None = None) -> bool:
     """Whether a question can only be searched with an earlier turn's subject (one that
-    announces a new subject, 「話は変わりますが」「ところで」, never does)."""
+    announces a new subject, 「話は変わりますが」「ところで」, never does).
+
+    ``topical``, when given, says which phrases name a topic in the indexed documents (a term
+    the laws define, a law's name): 「申請書はどの大臣に出しますか」 names 申請書, which every
+    procedure has, so after a question on 供給確保計画 it asks about that plan's application,
+    while 「外為法の罰則は？」 names a subject of its own."""
     if TOPIC_SWITCH.match(question.strip()):
         return False
-    return refers_back(question) or not subject_phrases(question)
+    subjects = subject_phrases(question)
+    if topical is not None:
+        subjects = [p for p in subjects if topical(p)]
+    return refers_back(question) or not subjects
 
 
 def _replace_reference(question: str, subject: str) -> str:
@@ -213,14 +221,16 @@ def _replace_reference(question: str, subject: str) -> str:
     return question[: match.start()] + replacement + question[match.end() :]
 
 
-def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
+def rewrite_followup(
+    question: str, history: Sequence[Turn], topical: Callable[[str], bool] | None = None
+) -> str:
     """The query to search for: the question itself, or the question with the earlier subject.
 
     Returns ``question`` unchanged when it stands on its own or when there is no earlier turn
-    with a subject to borrow.
+    with a subject to borrow (``topical``: see ``needs_context``).
     """
     text = question.strip()
-    if not history or not needs_context(text):
+    if not history or not needs_context(text, topical):
         return text
     previous = history[-1].searched_query
     carried = [p for p in subject_phrases(previous) if p not in text]
@@ -233,19 +243,64 @@ def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
     return _replace_reference(text, "・".join(carried))
 
 
-def topic_of(question: str, history: Sequence[Turn]) -> str:
+def topic_of(
+    question: str, history: Sequence[Turn], topical: Callable[[str], bool] | None = None
+) -> str:
     """The earlier question a follow-up is about: the latest one that stood on its own.
 
     Searched together with the follow-up it gives the dense query what the conversation is
     about (「インフラ事業者の設備導入の届出制度」 for 「もし届け出なかったら罰則はありますか？」),
     which a few carried-over words cannot. Empty for a question that stands on its own.
     """
-    if not history or not needs_context(question.strip()):
+    if not history or not needs_context(question.strip(), topical):
         return ""
     for turn in reversed(history):
-        if not needs_context(turn.question):
+        if not needs_context(turn.question, topical):
             return turn.question
     return history[0].question
+
+
+# A law named in a question, indexed or not (特許法, 外為法, 施行令): a subject of its own.
+_LAW_NAME = re.compile(r"[一-龥ァ-ヴー]{2,}(?:法|法律|令|規則|条約)$")
+# Defined terms shorter than this (指定, 基金, 内容) are everyday words in every procedure.
+TOPICAL_MIN_CHARS = 3
+
+
+@dataclass(frozen=True)
+class TopicalTerms:
+    """Which phrases name a topic in the indexed documents, read off the documents themselves.
+
+    A phrase is topical when it holds a term one of the laws defines (特定重要物資, 施設委託
+    管理者, 保全指定), a document's title or alias (外為法, 推進法), the name of any law, a word
+    the thesaurus maps to a defined term (インフラ事業者 -> 特定社会基盤事業者), or is in Latin
+    letters (GOCO, an English noun phrase). 申請書, 報告書, 立入検査 and 提出期限 are none of these:
+    every procedure has them, and a question naming only them asks about the conversation's
+    subject. Built from the index's definition table, so a corpus without laws (no
+    definitions) has no such table and every phrase keeps counting as before."""
+
+    defined: tuple[str, ...]
+    names_document: Callable[[str], bool]
+    everyday: tuple[str, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        defined: Sequence[str],
+        names_document: Callable[[str], bool],
+        thesaurus: Sequence[tuple[str, Sequence[str]]] = (),
+    ) -> TopicalTerms:
+        terms = tuple(t for t in defined if len(t) >= TOPICAL_MIN_CHARS)
+        everyday = tuple(
+            word
+            for word, meanings in thesaurus
+            if any(term in meaning for meaning in meanings for term in terms)
+        )
+        return cls(terms, names_document, everyday)
+
+    def __call__(self, phrase: str) -> bool:
+        if phrase.isascii() or _LAW_NAME.search(phrase) or self.names_document(phrase):
+            return True
+        return any(t in phrase for t in self.defined) or any(w in phrase for w in self.everyday)
 
 
 class Conversation:
@@ -255,14 +310,20 @@ class Conversation:
     ``history`` cases all go through this, so a follow-up is searched the same way everywhere.
     """
 
-    def __init__(self, turns: Sequence[Turn] = ()) -> None:
+    def __init__(
+        self, turns: Sequence[Turn] = (), topical: Callable[[str], bool] | None = None
+    ) -> None:
         self.turns: list[Turn] = list(turns)
+        # Which phrases name a topic in the indexed documents (``needs_context``).
+        self.topical = topical
 
     @classmethod
-    def replay(cls, questions: Sequence[str]) -> Conversation:
+    def replay(
+        cls, questions: Sequence[str], topical: Callable[[str], bool] | None = None
+    ) -> Conversation:
         """The conversation after these user questions (oldest first), each searched as the
         conversation then stood."""
-        conversation = cls()
+        conversation = cls(topical=topical)
         for question in questions:
             conversation.add(
                 question, conversation.searched(question), conversation.context(question)
@@ -271,18 +332,18 @@ class Conversation:
 
     def searched(self, question: str) -> str:
         """What to search for: the question, or the question with the earlier subject."""
-        return rewrite_followup(question, self.turns)
+        return rewrite_followup(question, self.turns, self.topical)
 
     def context(self, question: str) -> str:
         """The earlier question a follow-up is about ("" when it stands on its own)."""
-        return topic_of(question, self.turns)
+        return topic_of(question, self.turns, self.topical)
 
     def referent(self, question: str) -> Turn | None:
         """The turn a follow-up refers to: the one just before it (None for a question that
         stands on its own, or the first). Its passages anchor the follow-up's search
         (``rank.conversation``): 「その期限を過ぎたら」 asks about the provision that was just
         quoted, not about whatever else says 期限."""
-        if not self.turns or not needs_context(question.strip()):
+        if not self.turns or not needs_context(question.strip(), self.topical):
             return None
         return self.turns[-1]
 

@@ -18,7 +18,7 @@ from assistant.access.audit import AuditLog
 from assistant.access.audit_events import new_event_id, question_event
 from assistant.access.principal import Principal
 from assistant.errors import AssistantError
-from assistant.query.followup import Conversation, Turn
+from assistant.query.followup import Turn
 from assistant.types import Answer, SearchFilter
 from assistant.ui.messages import japanese_message
 from assistant.ui.sources import (
@@ -130,7 +130,7 @@ class ChatHandler:
         if not text:
             return
         earlier = [t.answer.question for t in session.turns]
-        query = Conversation.replay(earlier).searched(text)
+        query = self._assistant.conversation(earlier).searched(text)
         messages = [*messages, {"role": "user", "content": text}]
         messages.append(_assistant_message(render_pending_message(query)))
         yield ChatUpdate(list(messages), session)

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.query.followup import (
     Conversation,
+    TopicalTerms,
     Turn,
     key_phrases,
     needs_context,
@@ -153,3 +154,38 @@ def test_an_english_subject_is_a_run_of_words_not_its_first_two() -> None:
     assert earlier.searched("Who designates them?") == (
         "specified critical product: Who designates them?"
     )
+
+
+TOPICAL = TopicalTerms.build(
+    ["供給確保計画", "施設委託管理者", "特定社会基盤事業者", "指定"],
+    lambda phrase: "外為法" in phrase,
+    [("インフラ事業者", ("特定社会基盤事業者",)), ("書類", ("書面", "申請書"))],
+)
+
+
+def test_a_phrase_is_topical_when_the_documents_define_it_name_it_or_map_it() -> None:
+    assert TOPICAL("供給確保計画") and TOPICAL("半導体の供給確保計画")
+    assert TOPICAL("外為法") and TOPICAL("特許法")  # a document's alias; any law's name
+    assert TOPICAL("インフラ事業者")  # the thesaurus maps it to a defined term
+    assert TOPICAL("GOCO")
+    assert not TOPICAL("申請書") and not TOPICAL("立入検査") and not TOPICAL("提出期限")
+    assert not TOPICAL("書類")  # mapped, but to words every procedure uses
+    assert not TOPICAL("指定")  # a two-character defined term is an everyday word
+
+
+def test_a_question_naming_only_what_every_procedure_has_follows_the_conversation() -> None:
+    plan = [
+        Turn(
+            "供給確保計画の認定はどうやって受けますか？",
+            "供給確保計画の認定はどうやって受けますか？",
+        )
+    ]
+    asked = "申請書はどの大臣に出しますか？"
+    assert rewrite_followup(asked, plan) == asked  # 申請書 counts as a subject of its own
+    assert rewrite_followup(asked, plan, TOPICAL) == f"供給確保計画について、{asked}"
+    switch = "外為法の罰則はどうなっていますか？"
+    assert rewrite_followup(switch, plan, TOPICAL) == switch
+    conversation = Conversation.replay([plan[0].question], TOPICAL)
+    assert conversation.searched(asked) == f"供給確保計画について、{asked}"
+    assert conversation.context(asked) == plan[0].question
+    assert conversation.referent(asked) is conversation.turns[-1]
