@@ -123,6 +123,7 @@ def _extractive(parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap) -> E
         terms.japanese_for,
         lambda name: bool(parts.catalog.sources_named_in(name) or terms.japanese_for(name)),
         lambda name: bool(parts.catalog.sources_named_in(name)),
+        tokenizer.tokenize,
     )
     weights = QuotingWeights(
         rank_prior=s.answer_rank_prior,

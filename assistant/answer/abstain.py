@@ -83,6 +83,7 @@ class Abstention:
         japanese_for: Callable[[str], Sequence[str]] | None = None,
         known: Callable[[str], bool] | None = None,
         catalogued: Callable[[str], bool] | None = None,
+        tokenize: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.threshold = threshold
         self.threshold_en = threshold_en
@@ -92,6 +93,8 @@ class Abstention:
         self._known = known or (lambda name: bool(self._japanese_for(name)))
         # Whether a name is a document the catalog knows (by title or alias).
         self._catalogued = catalogued or (lambda _name: False)
+        # Keyword search's tokenizer: a Latin-letter name is known by its tokens.
+        self._tokenize = tokenize
 
     def evidence(self, query: Query, hits: Sequence[Hit], keyword: KeywordIndex) -> Evidence:
         """How well the hits support an answer (dense similarity and word coverage)."""
@@ -113,7 +116,7 @@ class Abstention:
     def out_of_scope(self, query: Query, snapshot: Snapshot) -> str | None:
         """Why the question is outside what the documents cover, or None (see ``scope``)."""
         english = query.english
-        names = out_of_scope_names(query.search_text, snapshot, self._known)
+        names = out_of_scope_names(query.search_text, snapshot, self._known, self._tokenize)
         if names:
             return _not_mentioned(names, english)
         frames = unindexed_frames(query.search_text, snapshot, self._catalogued)

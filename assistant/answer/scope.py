@@ -35,6 +35,8 @@ from assistant.japanese import is_english, normalize
 # katakana and middle dots ending in 法 (not 方法, 手法, 用法: those are ordinary words).
 _LAW_NAME = re.compile(
     r"[一-龥ァ-ヶー・]{2,}(?<![方手用文寸説製工療加])法(?:律)?(?![人令定務])|[一-龥ァ-ヶー・]{2,}条約"
+    # The basic codes go by one kanji and 法 (憲法, 民法, 刑法, 商法); 違法, 合法, 方法 do not.
+    r"|(?<![一-龥ァ-ヶー・])[憲民刑商]法(?![人令定務])"
 )
 # A company or body: 「東都マテリアル株式会社」「経済安全保障センター」「株式会社…」.
 _BODY_NAME = re.compile(
@@ -47,7 +49,7 @@ _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # In a Japanese question any word in Latin letters is a name (「Excelで提出」「ChatGPTに入力」):
 # the documents' own words are Japanese, so one they never use is something they do not cover.
 _LATIN_NAME = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-. ][A-Za-z0-9]+)*(?![A-Za-z0-9])"
 )
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
 # (自社 is left out: 「メーカーから、自社製品が対象になるのかと照会」 is a third party's case.)
@@ -71,12 +73,17 @@ def named_things(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def mentioned(snapshot: Snapshot, name: str) -> bool:
+def mentioned(
+    snapshot: Snapshot, name: str, tokenize: Callable[[str], list[str]] | None = None
+) -> bool:
     """Whether an indexed passage contains the name (read among its best bigram matches)."""
     key = normalize(name)
-    ascii_name = key.isascii()
-    if ascii_name:
-        return snapshot.keyword.knows(key.lower())
+    if key.isascii():
+        # Latin words are known by the tokens keyword search made of them (GOCO -> goco,
+        # 「The Beatles」 -> the beatles, e-Gov -> e, gov); a name of stop words only (The)
+        # cannot be judged and counts as mentioned.
+        words = tokenize(key) if tokenize else [key.lower()]
+        return all(snapshot.keyword.knows(w) for w in words)
     return any(key in text for text in _best_bigram_matches(snapshot, key))
 
 
@@ -95,9 +102,11 @@ def out_of_scope_names(
     text: str,
     snapshot: Snapshot,
     known: Callable[[str], bool],
+    tokenize: Callable[[str], list[str]] | None = None,
 ) -> list[str]:
-    """Names in the question that no indexed passage mentions and the catalog does not know."""
-    return [n for n in named_things(text) if not known(n) and not mentioned(snapshot, n)]
+    """Names in the question that no indexed passage mentions and the catalog does not know
+    (``tokenize``: keyword search's, by whose tokens a Latin-letter name is known)."""
+    return [n for n in named_things(text) if not known(n) and not mentioned(snapshot, n, tokenize)]
 
 
 def framing_laws(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from assistant.answer.scope import (
     out_of_scope_names,
     unindexed_frames,
 )
+from assistant.index.keyword import JapaneseTokenizer
 from tests.fakes import chunk, memory_snapshot
 
 
@@ -23,8 +24,9 @@ def test_laws_bodies_and_acronyms_are_recognized_by_their_form() -> None:
     assert named_things("申請書はExcelで提出できますか？") == ["Excel"]
     assert named_things("e-Govから申請できますか？") == ["e-Gov"]
     assert named_things("Can I file the form as an Excel sheet?") == []
+    assert named_things("推進法は憲法違反ではないのですか？") == ["推進法", "憲法"]
     # ordinary words that end in 法 or hold 法 are not names
-    assert named_things("技術を提供する方法は？施設委託管理者は法人ですか？法令の定めは？") == []
+    assert named_things("技術を提供する方法は？施設委託管理者は法人ですか？法令の定めは？違法ですか") == []
 
 
 def test_a_name_counts_when_the_index_mentions_it_or_the_catalog_knows_it(tmp_path: Path) -> None:
@@ -36,6 +38,12 @@ def test_a_name_counts_when_the_index_mentions_it_or_the_catalog_knows_it(tmp_pa
     known = {"外為法"}.__contains__
     question = "特許法と外為法と独占禁止法の関係、GOCOとEARは？"
     assert out_of_scope_names(question, snapshot, known) == ["独占禁止法", "EAR"]
+    # a word keyword search drops (the) or splits (e-Gov) is found in the text itself
+    titled = [chunk("c", "The Beatlesはe-Govで申請した。", source="c.txt", position=2)]
+    _, snapshot = memory_snapshot(titled, tmp_path / "titled")
+    asked = "The Beatlesはe-GovとExcelで何を申請したか"
+    tokenize = JapaneseTokenizer().tokenize
+    assert out_of_scope_names(asked, snapshot, known, tokenize) == ["Excel"]
 
 
 def test_the_law_a_question_is_asked_within_is_recognized_by_the_particle_after_it() -> None:
