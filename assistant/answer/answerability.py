@@ -47,6 +47,9 @@ _PUNISHMENT = r"拘禁刑|懲役|罰金|過料|科料"
 # A sum of money in any currency (「二万五千円」「255億ドル」「€30」).
 _AMOUNT = re.compile(rf"{_NUM}+\s*(?:円|ドル|ユーロ|ポンド|ウォン|元|フラン)|[$€£¥]\s*[0-9]")
 
+# A sum asked for may be answered as a share of something (「報酬の相場は…年収の25〜35%」).
+_AMOUNT_OR_SHARE = re.compile(f"{_AMOUNT.pattern}|{_PERCENTAGE.pattern}")
+
 ANSWER_TYPES = (
     AnswerType(
         "percentage",
@@ -71,7 +74,7 @@ ANSWER_TYPES = (
             r"how much|\bfee\b|\bcost\b|\bamount\b",
             re.I,
         ),
-        _AMOUNT,
+        _AMOUNT_OR_SHARE,
     ),
     AnswerType(
         "phone number",
@@ -139,7 +142,7 @@ ANSWER_TYPES = (
         ),
         re.compile(
             r"株式会社|有限会社|合同会社|\b(?:Inc|Corp|Corporation|Ltd|Co)\b|"
-            r"[ァ-ヶー・]{2,}(?:社|グループ)(?![会員長内外])|"
+            r"[ァ-ヶー・]{2,}(?:社|グループ)(?![会員長内外])|[ァ-ヶー・]{4,}|"
             r"[一-龥ァ-ヶー]{1,6}(?:商事|物産|工業|製作所|電機|重工|銀行)"
         ),
     ),

@@ -69,7 +69,13 @@ def named_things(text: str) -> list[str]:
     names = [m.group() for pattern in (_LAW_NAME, _BODY_NAME) for m in pattern.finditer(normalized)]
     names += [m.group() for m in _ACRONYM.finditer(normalized)]
     if not is_english(normalized):
-        names += [m.group() for m in _LATIN_NAME.finditer(normalized) if len(m.group()) >= 2]
+        # Words of letters only: a code with digits (F1, ISO 9001, COVID-19) is written and
+        # split too many ways to be looked up reliably.
+        names += [
+            m.group()
+            for m in _LATIN_NAME.finditer(normalized)
+            if len(m.group()) >= 3 and not any(ch.isdigit() for ch in m.group())
+        ]
     return list(dict.fromkeys(names))
 
 
@@ -80,10 +86,13 @@ def mentioned(
     key = normalize(name)
     if key.isascii():
         # Latin words are known by the tokens keyword search made of them (GOCO -> goco,
-        # 「The Beatles」 -> the beatles, e-Gov -> e, gov); a name of stop words only (The)
-        # cannot be judged and counts as mentioned.
-        words = tokenize(key) if tokenize else [key.lower()]
-        return all(snapshot.keyword.knows(w) for w in words)
+        # 「The Beatles」 -> the beatles, e-Gov -> e, gov), and tokenizers join and split them
+        # in more ways than one (「Google Inc.」): a name is mentioned when the index knows it
+        # whole or any of its words, and a name of stop words only (The) cannot be judged.
+        lower = key.lower()
+        words = [w for part in lower.split() for w in (tokenize(part) if tokenize else [part])]
+        keyword = snapshot.keyword
+        return keyword.knows(lower) or not words or any(keyword.knows(w) for w in words)
     return any(key in text for text in _best_bigram_matches(snapshot, key))
 
 

@@ -26,7 +26,10 @@ def test_laws_bodies_and_acronyms_are_recognized_by_their_form() -> None:
     assert named_things("Can I file the form as an Excel sheet?") == []
     assert named_things("推進法は憲法違反ではないのですか？") == ["推進法", "憲法"]
     # ordinary words that end in 法 or hold 法 are not names
-    assert named_things("技術を提供する方法は？施設委託管理者は法人ですか？法令の定めは？違法ですか") == []
+    assert (
+        named_things("技術を提供する方法は？施設委託管理者は法人ですか？法令の定めは？違法ですか")
+        == []
+    )
 
 
 def test_a_name_counts_when_the_index_mentions_it_or_the_catalog_knows_it(tmp_path: Path) -> None:
