@@ -18,6 +18,7 @@ from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
+from assistant.index.snapshot import Snapshot
 from assistant.index.writer import IngestReport, IngestWatch
 from assistant.pipeline import Pipeline
 from assistant.query import Conversation, check_question
@@ -36,7 +37,8 @@ class Assistant:
         self.settings = settings
         self.pipeline = Pipeline(settings, embedder)
         self._warm = False  # set by warm_up: every indexed sentence has its vector
-        self._topical_cache: tuple[tuple[int, int], TopicalTerms] | None = None
+        # The snapshot the topical terms were read from, and them (``_topical``).
+        self._topical_cache: tuple[Snapshot, TopicalTerms | None] | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -228,17 +230,20 @@ class Assistant:
         return Conversation.replay(history, self._topical())
 
     def _topical(self) -> TopicalTerms | None:
+        """Read once per snapshot: a new snapshot (an ingest) may define new terms."""
         snapshot = self.pipeline.reader.snapshot
-        defined = snapshot.definitions.terms()
-        if not defined:
-            return None
-        key = (id(snapshot), len(defined))
-        if self._topical_cache is None or self._topical_cache[0] != key:
-            thesaurus = self.pipeline.queries.thesaurus.entries
-            topical = TopicalTerms.build(
-                defined, lambda phrase: bool(self.catalog.sources_named_in(phrase)), thesaurus
+        if self._topical_cache is None or self._topical_cache[0] is not snapshot:
+            defined = snapshot.definitions.terms()
+            topical = (
+                TopicalTerms.build(
+                    defined,
+                    lambda phrase: bool(self.catalog.sources_named_in(phrase)),
+                    self.pipeline.queries.thesaurus.entries,
+                )
+                if defined
+                else None
             )
-            self._topical_cache = (key, topical)
+            self._topical_cache = (snapshot, topical)
         return self._topical_cache[1]
 
     def _anchors(

@@ -260,19 +260,25 @@ def on_subject(
     return [sentence for sentence in sentences if words.intersection(tokenize(sentence))]
 
 
+def _asked_cues(question: str) -> list[AnswerType]:
+    """The ANSWER_CUES whose kind the question asks for."""
+    text = normalize(question)
+    return [cue for cue in ANSWER_CUES if cue.asked.search(text)]
+
+
 def answer_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """Patterns for what a sentence answering this question would state (see ANSWER_CUES)."""
-    text = normalize(question)
-    return tuple(cue.present for cue in ANSWER_CUES if cue.asked.search(text))
+    return tuple(cue.present for cue in _asked_cues(question))
 
 
 def sanction_asked(question: str) -> bool:
     """Whether the question asks what follows a breach: a penalty, or 「どうなりますか」 of not
     complying. Prose using no word of a sanction cannot answer it (see ``_SANCTION_WORDS``);
     「算定方法はどうなりますか」 breaks nothing and asks no such thing."""
-    text = normalize(question)
-    cues = {cue.label for cue in ANSWER_CUES if cue.asked.search(text)}
-    return "penalty" in cues or ("consequence" in cues and bool(_BREACH.search(text)))
+    cues = {cue.label for cue in _asked_cues(question)}
+    return "penalty" in cues or (
+        "consequence" in cues and bool(_BREACH.search(normalize(question)))
+    )
 
 
 def names_a_sanction(text: str) -> bool:

@@ -90,13 +90,13 @@ class Thesaurus:
     entries: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def terms_for(self, text: str) -> list[str]:
-        """The documents' terms for the words of ``text`` that it does not already use."""
-        normalized = normalize(text)
+        """The documents' terms for the words of ``text`` that it does not already use (outside
+        the longer words already looked up)."""
+        remaining = normalize(text)
         found: list[str] = []
-        for word, terms in self.entries:
-            if word in normalized:
-                found.extend(t for t in terms if t not in normalized and t not in found)
-                normalized = normalized.replace(word, " ")
+        for word, terms in self.pairs_for(text):
+            found.extend(t for t in terms if t not in remaining and t not in found)
+            remaining = remaining.replace(word, " ")
         return found
 
     def pairs_for(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
