@@ -40,8 +40,10 @@ from assistant.rank.primary import PrimarySources
 from assistant.rank.provisions import NamedProvisions
 from assistant.rank.references import DelegationLinks, ReferenceLinks
 from assistant.rank.sentence_rerank import SentenceReranker
+from assistant.rank.subjects import SubjectProvisions
 from assistant.retrieve import FusionWeights, Retriever
 from assistant.sentences import SentenceIndexer, SentenceScorer, SentenceVectors
+from assistant.subjects import SubjectIndex, load_subjects
 from assistant.terms import TermMap, load_terms
 from assistant.types import Answer, Hit, Query
 
@@ -76,6 +78,7 @@ class Parts:
     settings: Settings
     catalog: Catalog
     scorer: SentenceScorer
+    subjects: SubjectIndex
 
 
 RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
@@ -89,6 +92,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
         p.scorer, p.settings.rerank_depth, p.settings.rerank_weight, p.settings.rerank_pool_weight
     ),
     "primary": lambda p: PrimarySources(p.scorer, p.settings.primary_depth),
+    "subjects": lambda p: SubjectProvisions(p.subjects, p.settings.subjects_after),
     "provisions": lambda p: NamedProvisions(
         p.catalog.sources_named_in, p.settings.provisions_pinned
     ),
@@ -194,7 +198,7 @@ class Pipeline:
         self.scorer = SentenceScorer(
             vectors, settings.rerank_lexical_weight, self.tokenizer.tokenize
         )
-        parts = Parts(settings, self.catalog, self.scorer)
+        parts = Parts(settings, self.catalog, self.scorer, load_subjects(settings.corpus_dir))
         self.queries = QueryBuilder(
             self.embedder,
             self.tokenizer,

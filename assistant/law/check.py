@@ -16,6 +16,7 @@ from assistant.catalog import CATALOG_FILE, Catalog
 from assistant.ingest.law import is_structured_law, parse_law
 from assistant.law.numbering import number_key
 from assistant.law.text import Article, LawText
+from assistant.subjects import SUBJECTS_FILE, load_subjects
 from assistant.types import DocumentKind
 
 _LAW_KINDS = (DocumentKind.LAW, DocumentKind.CABINET_ORDER, DocumentKind.ORDINANCE)
@@ -100,9 +101,12 @@ def _corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def check_corpus(corpus_dir: Path, catalog: Catalog) -> list[Problem]:
-    """Problems in a corpus folder: the catalog against the files, then every law file."""
+    """Problems in a corpus folder: the catalog against the files, every law file, and the
+    subject index's provisions (a renamed file or renumbered article would silently stop a
+    scheme's statutes from being found)."""
     files = _corpus_files(corpus_dir)
     names = {p.name for p in files}
+    articles: dict[str, set[str]] = {}
     problems = [
         Problem(entry.file, "", "listed in the catalog but the file does not exist")
         for entry in catalog.entries
@@ -119,5 +123,20 @@ def check_corpus(corpus_dir: Path, catalog: Catalog) -> list[Problem]:
         if not is_structured_law(text):
             problems.append(Problem(path.name, "", "not in the structured law layout"))
             continue
-        problems += check_law(path.name, parse_law(text))
+        law = parse_law(text)
+        articles[path.name] = {a.label for a in law.articles if not a.supplement}
+        problems += check_law(path.name, law)
+    return problems + _subject_problems(corpus_dir, articles)
+
+
+def _subject_problems(corpus_dir: Path, articles: dict[str, set[str]]) -> list[Problem]:
+    """Each provision of subjects.yaml names a law file of the corpus and one of its articles."""
+    problems: list[Problem] = []
+    for subject in load_subjects(corpus_dir).subjects:
+        for provision in subject.provisions:
+            where = f"subject {subject.name!r}: {provision.source} {provision.article}"
+            if provision.source not in articles:
+                problems.append(Problem(SUBJECTS_FILE, "", f"{where}: no such law file"))
+            elif provision.article not in articles[provision.source]:
+                problems.append(Problem(SUBJECTS_FILE, "", f"{where}: no such article"))
     return problems

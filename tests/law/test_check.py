@@ -115,3 +115,22 @@ def test_command_exits_1_and_names_the_problem(tmp_path: Path) -> None:
 def test_command_passes_on_a_sound_corpus(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["corpus", "check", str(_corpus(tmp_path))])
     assert result.exit_code == 0, result.output
+
+
+def test_a_subject_index_provision_that_is_not_in_the_corpus_is_named(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    (corpus / "subjects.yaml").write_text(
+        "subjects:\n"
+        "  - subject: 試験の届出\n"
+        "    asked_as: [[試験, 届]]\n"
+        "    provisions:\n"
+        "      - {file: laws/test.md, article: 第二条}\n"
+        "      - {file: laws/test.md, article: 第九条}\n"
+        "      - {file: laws/gone.md, article: 第一条}\n",
+        encoding="utf-8",
+    )
+    messages = [str(p) for p in check_corpus(corpus, load_catalog(corpus))]
+    assert messages == [
+        "subjects.yaml: subject '試験の届出': test.md 第九条: no such article",
+        "subjects.yaml: subject '試験の届出': gone.md 第一条: no such law file",
+    ]

@@ -1,0 +1,118 @@
+"""The subjects step: a scheme's provisions, from the subject index, placed near the head."""
+
+from pathlib import Path
+
+from assistant.chunking import split_into_chunks
+from assistant.rank import RankContext
+from assistant.rank.subjects import SubjectProvisions
+from assistant.subjects import Provision, Subject, SubjectIndex
+from assistant.types import Block, DocumentKind, Hit, SearchFilter, SourceDocument
+from tests.fakes import memory_snapshot, query
+
+LAW = (
+    Block("主務大臣は、取引を行つた者に対し、報告を求めることができる。", article="第五十五条の八"),
+    Block("技術導入契約の締結は、届け出なければならない。", article="第三十条"),
+    Block("この法律において「技術」とは、製造に関する技術をいう。", article="第二条"),
+)
+ORDINANCE = (
+    Block(
+        "報告を求める事項は、告示又は通知する方法により明示する。" * 12,
+        article="第十条",
+        paragraph="第三項",
+    ),
+    Block(
+        "前項の命令を受けた者は、遅滞なく、報告書を提出しなければならない。" * 12,
+        article="第十条",
+        paragraph="第四項",
+    ),
+)
+
+INDEX = SubjectIndex(
+    (
+        Subject(
+            "技術移転の事前報告",
+            (("技術", "移転", "報告"), ("technolog", "transfer", "report")),
+            (Provision("law.md", "第五十五条の八"), Provision("ordinance.md", "第十条")),
+        ),
+    )
+)
+
+
+def _setup(tmp_path: Path) -> tuple[RankContext, list[Hit]]:
+    law = split_into_chunks(SourceDocument("law.md", "外為法", DocumentKind.LAW, LAW, "x"))
+    ordinance = split_into_chunks(
+        SourceDocument("ordinance.md", "省令", DocumentKind.ORDINANCE, ORDINANCE, "x")
+    )
+    store, snapshot = memory_snapshot(law + ordinance, tmp_path)
+    # Retrieval's order: the technology-import article first, the reporting power last.
+    by_article = {c.article: c for c in law}
+    ranked = [by_article["第三十条"], by_article["第二条"], by_article["第五十五条の八"]]
+    hits = [Hit(c, 1.0 - i / 10) for i, c in enumerate(ranked)]
+    return RankContext(snapshot, store), hits
+
+
+def _cited(hits: list[Hit]) -> list[str]:
+    return [f"{h.chunk.source}:{h.chunk.article}" for h in hits]
+
+
+def test_a_scheme_asked_by_its_everyday_name_gets_its_provisions_after_the_first_hit(
+    tmp_path: Path,
+) -> None:
+    context, hits = _setup(tmp_path)
+    ranked = SubjectProvisions(INDEX, after=1).apply(
+        query("技術の移転について報告を求められました。根拠は？"), hits, context
+    )
+    # The first hit keeps its place; the ranked provision moves up, the missing one comes in.
+    assert _cited(ranked) == [
+        "law.md:第三十条",
+        "law.md:第五十五条の八",
+        "ordinance.md:第十条",
+        "law.md:第二条",
+    ]
+    assert ranked[1].score == ranked[2].score == hits[0].score
+    assert len({h.chunk.chunk_id for h in ranked}) == len(ranked)
+
+
+def test_placed_at_the_head_and_in_english(tmp_path: Path) -> None:
+    context, hits = _setup(tmp_path)
+    ranked = SubjectProvisions(INDEX, after=0).apply(
+        query("How is a technology transfer reported?", language="en"), hits, context
+    )
+    assert _cited(ranked)[:2] == ["law.md:第五十五条の八", "ordinance.md:第十条"]
+
+
+def test_a_question_not_asking_about_the_scheme_is_left_alone(tmp_path: Path) -> None:
+    context, hits = _setup(tmp_path)
+    step = SubjectProvisions(INDEX)
+    # 技術 and 報告 without a transfer: research reporting, not the foreign-exchange scheme.
+    for text in ("技術の研究開発について報告は必要ですか", "技術導入契約の届出は"):
+        assert step.apply(query(text), hits, context) == hits
+
+
+def test_a_provision_the_searcher_may_not_read_is_not_brought_in(tmp_path: Path) -> None:
+    context, hits = _setup(tmp_path)
+    only_law = SearchFilter(sources=("law.md",))
+    ranked = SubjectProvisions(INDEX).apply(
+        query("技術移転の報告", search_filter=only_law), hits, context
+    )
+    assert all(h.chunk.source == "law.md" for h in ranked)
+    assert _cited(ranked)[0] == "law.md:第五十五条の八"
+
+
+def test_of_an_article_in_several_chunks_one_is_placed(tmp_path: Path) -> None:
+    context, hits = _setup(tmp_path)
+    assert len(context.snapshot.article_chunks("ordinance.md", "第十条")) > 1
+    ranked = SubjectProvisions(INDEX).apply(query("技術移転の報告書はいつまでに"), hits, context)
+    assert [h.chunk.source for h in ranked].count("ordinance.md") == 1
+
+
+def test_a_provision_already_at_the_top_keeps_its_place(tmp_path: Path) -> None:
+    context, hits = _setup(tmp_path)
+    first = [hits[2], hits[0], hits[1]]  # the reporting power ranked first by retrieval
+    ranked = SubjectProvisions(INDEX, after=1).apply(query("技術移転の報告"), first, context)
+    assert _cited(ranked) == [
+        "law.md:第五十五条の八",
+        "ordinance.md:第十条",
+        "law.md:第三十条",
+        "law.md:第二条",
+    ]
