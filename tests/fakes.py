@@ -47,6 +47,7 @@ def query(text: str, mode: str = "hybrid", language: str = "ja", **fields: objec
         search_filter=fields.pop("search_filter", SearchFilter()),  # type: ignore[arg-type]
         mode=mode,
         kinds=answer_kinds(text),
+        anchors=tuple(fields.pop("anchors", ())),  # type: ignore[call-overload]
     )
 
 

@@ -7,7 +7,9 @@ cite are not among the candidates at all. The subject index (``assistant.subject
 provisions make up the scheme; this step brings the best chunk of each (already ranked: its
 place; else: the closest to the question) and places them after the first ``after`` hits
 (default: at the head, in their retrieval order; one already above that place keeps it). The
-steps after this one then add what those provisions delegate to and refer to.
+steps after this one then add what those provisions delegate to and refer to. A follow-up
+continues the subject of the turn it refers to when that turn was answered from the subject's
+provisions (its anchors), whatever words it uses itself.
 
 Placing them at the head rather than after the first hit was chosen on the development parts
 (README: how each rule was chosen): after the first hit, a question whose own words found an
@@ -20,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.rank import RankContext
-from assistant.subjects import SubjectIndex
+from assistant.subjects import Subject, SubjectIndex
 from assistant.types import Hit, Query
 
 
@@ -35,7 +37,7 @@ class SubjectProvisions:
 
     def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
         """The hits with each asked subject's provisions (one chunk each) placed at ``after``."""
-        subjects = self.index.asked_in(query.text)
+        subjects = self.index.asked_in(query.text) or self._continued(query, context)
         if not subjects:
             return hits
         rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
@@ -62,6 +64,19 @@ class SubjectProvisions:
         added = iter(context.new_hits([c for c in moving if c not in rank], query, score))
         moved = [replace(hits[rank[c]], score=score) if c in rank else next(added) for c in moving]
         return hits[:place] + moved + kept
+
+    def _continued(self, query: Query, context: RankContext) -> tuple[Subject, ...]:
+        """The subjects a follow-up continues: those whose provisions the turn it refers to was
+        answered from (its anchors). 「その報告書はいつまでに」 after a question on technology
+        transfer names no part of the scheme, and its rewrite carries the earlier question's
+        phrases, not necessarily the words of the scheme's groups."""
+        chunks = context.snapshot.chunks
+        anchored = {(chunks[c].source, chunks[c].article) for c in query.anchors if c in chunks}
+        return tuple(
+            s
+            for s in self.index.subjects
+            if any((p.source, p.article) in anchored for p in s.provisions)
+        )
 
     @staticmethod
     def _best_chunk(

@@ -116,3 +116,19 @@ def test_a_provision_already_at_the_top_keeps_its_place(tmp_path: Path) -> None:
         "law.md:第三十条",
         "law.md:第二条",
     ]
+
+
+def test_a_follow_up_continues_the_subject_its_earlier_turn_was_answered_from(
+    tmp_path: Path,
+) -> None:
+    context, hits = _setup(tmp_path)
+    power = next(h.chunk.chunk_id for h in hits if h.chunk.article == "第五十五条の八")
+    step = SubjectProvisions(INDEX)
+    follow_up = query("その報告書はいつまでに出せばいいですか", anchors=(power,))
+    assert _cited(step.apply(follow_up, hits, context))[:2] == [
+        "law.md:第五十五条の八",
+        "ordinance.md:第十条",
+    ]
+    # Anchored elsewhere (the technology-import article), it is left alone.
+    other = hits[0].chunk.chunk_id
+    assert step.apply(query("その届出は", anchors=(other,)), hits, context) == hits
