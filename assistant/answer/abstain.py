@@ -14,7 +14,12 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.answerability import missing_answer_type, missing_article, missing_names
 from assistant.answer.confidence import DenseBands, measure_evidence
-from assistant.answer.scope import asks_about_own_case, out_of_scope_names, unindexed_frames
+from assistant.answer.scope import (
+    asks_about_own_case,
+    asks_for_advice,
+    out_of_scope_names,
+    unindexed_frames,
+)
 from assistant.index.keyword import KeywordIndex
 from assistant.index.snapshot import Snapshot
 from assistant.japanese import normalize
@@ -129,6 +134,12 @@ class Abstention:
                 if english
                 else "文書は規定を定めるもので、個別の事案が該当するかどうかは書かれていません"
                 "（所管部署にご確認ください）"
+            )
+        if asks_for_advice(query.search_text):
+            return (
+                "the documents state rules and policy; they recommend nothing to buy or invest in"
+                if english
+                else "文書は規定と政策を述べるもので、何を購入・投資すべきかの助言は書かれていません"
             )
         return None
 

@@ -16,6 +16,9 @@ the cited one. A law is indexed when the catalog names a document by it or an in
 document's title contains it (a user's upload included); a passage that speaks of it in prose
 (「イングランド法では…」, as an encyclopedia or a guideline does) may answer, so it is not declined.
 
+A question asking what the asker should buy or invest in (「今買っておくべき株」, "which stocks
+should I buy") asks for advice no document gives; it is declined for that reason.
+
 A question asking whether the asker's own case falls under a rule (「弊社の…は…に該当しますか」)
 asks for an interpretation no text states: the documents give the rule, not its application
 to one firm's product, so the answer is declined with that reason and the rule shown as nearest.
@@ -50,6 +53,19 @@ _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # the documents' own words are Japanese, so one they never use is something they do not cover.
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-. ][A-Za-z0-9]+)*(?![A-Za-z0-9])"
+)
+# Advice on what to buy, sell or invest in (「今買っておくべき株」「おすすめの銘柄」, "which stocks
+# should I buy"): the documents state rules and policy, never a recommendation to the asker, so
+# a passage on the same industry (半導体) would answer something else. 「投資すべき」 alone is
+# left out: 「政府はどの分野に投資すべきと考えていますか」 asks for a stated policy.
+_ADVICE = re.compile(
+    r"(?:買|売|購入す|投資す)(?:う|る|って|っと|て)?(?:おく|いる)?べき(?:株|銘柄)"
+    r"|(?:株|銘柄)を(?:今)?(?:買|売)(?:う|る|った)(?:べき|ほうが|方が)"
+    r"|(?:株|銘柄)を(?:教えて|おすすめ|推薦)|おすすめの(?:株|銘柄)|(?:儲か|値上がりす)る(?:株|銘柄)"
+    r"|\b(?:should|shall) (?:i|we) (?:buy|sell|invest|short)\b"
+    r"|\bwhich (?:\w+ ){0,3}(?:stocks?|shares|equities)\b.{0,40}\b(?:buy|sell|invest)\b"
+    r"|\bstock (?:picks?|tips?)\b",
+    re.IGNORECASE,
 )
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
 # (自社 is left out: 「メーカーから、自社製品が対象になるのかと照会」 is a third party's case.)
@@ -153,6 +169,11 @@ def discussed(snapshot: Snapshot, law: str) -> bool:
 def asks_about_own_case(text: str) -> bool:
     """Whether the question asks whether the asker's own case falls under a rule."""
     return bool(_OWN_CASE.search(normalize(text)))
+
+
+def asks_for_advice(text: str) -> bool:
+    """Whether the question asks what the asker should buy, sell or invest in."""
+    return bool(_ADVICE.search(normalize(text)))
 
 
 def first(names: Sequence[str]) -> str:

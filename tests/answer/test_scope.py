@@ -1,10 +1,11 @@
-"""Out-of-scope names and own-case questions, on a small index without a model."""
+"""Out-of-scope names, own-case and advice questions, on a small index without a model."""
 
 from pathlib import Path
 
 from assistant.answer.answerability import missing_answer_type
 from assistant.answer.scope import (
     asks_about_own_case,
+    asks_for_advice,
     framing_laws,
     named_things,
     out_of_scope_names,
@@ -78,6 +79,23 @@ def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None
     assert asks_about_own_case("Would moving our lab abroad be treated as a violation?")
     assert not asks_about_own_case("簡易水道事業も特定社会基盤事業の対象になりますか？")
     assert not asks_about_own_case("弊社は届出が必要ですか？")
+
+
+def test_asking_what_to_buy_or_invest_in_is_recognized_not_questions_on_shares() -> None:
+    for advice in (
+        "今買うべき株はどれですか",
+        "おすすめの銘柄を教えてください",
+        "Should we invest in drone makers now?",
+        "Which defence stocks are good to buy?",
+    ):
+        assert asks_for_advice(advice), advice
+    for rule in (
+        "外国投資家が上場会社の株式を取得するときの届出は？",
+        "政府はどの分野に投資すべきと考えていますか",  # the policy stated, not advice
+        "Which shares must a foreign investor report?",
+        "助成金で購入した設備は売却できますか",
+    ):
+        assert not asks_for_advice(rule), rule
 
 
 def test_a_start_date_or_a_quantity_asked_must_be_stated() -> None:
