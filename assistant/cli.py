@@ -309,7 +309,8 @@ def corpus() -> None:
 @click.argument("corpus_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
 @fail_cleanly
 def corpus_check(corpus_dir: Path | None) -> None:
-    """Check every law file parses and is numbered soundly, and the catalog lists each file."""
+    """Check every law file parses and is numbered soundly, the catalog lists each file, and
+    each provision of the subject index (subjects.yaml) exists."""
     from assistant.catalog import load_catalog
     from assistant.law.check import check_corpus
 
@@ -322,7 +323,9 @@ def corpus_check(corpus_dir: Path | None) -> None:
     if problems:
         click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
         sys.exit(1)
-    click.echo(f"{folder}: every file is listed and every law file is sound")
+    click.echo(
+        f"{folder}: every file is listed, every law file is sound, every subject's provision exists"
+    )
 
 
 @main.group()

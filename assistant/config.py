@@ -68,12 +68,12 @@ class Settings(BaseSettings):
 
     # Ranking: the steps, in order, and each step's weights (README: configuration).
     ranking_steps: str = (
-        "boosts,conversation,sentences,primary,subjects,provisions,delegation,references,cues"
+        "boosts,conversation,sentences,primary,provisions,delegation,references,subjects,cues"
     )
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     provisions_pinned: int = Field(3, ge=0, le=20)
-    subjects_after: int = Field(0, ge=0, le=50)
+    subjects_after: int = Field(1, ge=0, le=50)
     conversation_anchors: int = Field(3, ge=0, le=20)
     conversation_bonus: float = Field(1.0, ge=0.0, le=10.0)
     rerank_pool_weight: float = Field(1.0, ge=0.0, le=5.0)

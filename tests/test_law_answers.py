@@ -48,3 +48,20 @@ def test_a_company_penalty_question_cites_the_penalty_and_the_company_fine(
     # both punish providing technology without the licence 第二十五条 requires.
     assert articles & {"第六十九条の七", "第七十条"}, articles
     assert "億円以下の罰金" in answer.text
+
+
+def test_a_scheme_asked_by_its_everyday_name_brings_the_statutes_that_never_name_it(
+    real_assistant: Any,
+) -> None:
+    # The subject index (corpus/subjects.yaml): 外為法第五十五条の八 says neither 技術 nor 移転.
+    asked = "海外の子会社に製造技術を移転する前に国へ報告する制度の根拠条文はどれですか？"
+    answer = real_assistant.ask(asked)
+    assert not answer.abstained
+    top = {(h.chunk.source, h.chunk.article) for h in answer.ranked[:5]}
+    assert (FEFTA, "第五十五条の八") in top, top
+    # The follow-up continues the scheme: its deadline is the ordinance's 「遅滞なく」.
+    follow_up = real_assistant.ask("その報告書はいつまでに出せばいいですか？", history=[asked])
+    assert not follow_up.abstained
+    assert "遅滞なく" in follow_up.text
+    cited = {(c.chunk.source, c.chunk.article) for c in follow_up.citations}
+    assert ("410M50000400008_boeki-kankei-boekigai-torihiki-shorei.md", "第十条") in cited

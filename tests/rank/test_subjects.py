@@ -92,7 +92,7 @@ def test_a_question_not_asking_about_the_scheme_is_left_alone(tmp_path: Path) ->
 def test_a_provision_the_searcher_may_not_read_is_not_brought_in(tmp_path: Path) -> None:
     context, hits = _setup(tmp_path)
     only_law = SearchFilter(sources=("law.md",))
-    ranked = SubjectProvisions(INDEX).apply(
+    ranked = SubjectProvisions(INDEX, after=0).apply(
         query("技術移転の報告", search_filter=only_law), hits, context
     )
     assert all(h.chunk.source == "law.md" for h in ranked)
@@ -123,7 +123,7 @@ def test_a_follow_up_continues_the_subject_its_earlier_turn_was_answered_from(
 ) -> None:
     context, hits = _setup(tmp_path)
     power = next(h.chunk.chunk_id for h in hits if h.chunk.article == "第五十五条の八")
-    step = SubjectProvisions(INDEX)
+    step = SubjectProvisions(INDEX, after=0)
     follow_up = query("その報告書はいつまでに出せばいいですか", anchors=(power,))
     assert _cited(step.apply(follow_up, hits, context))[:2] == [
         "law.md:第五十五条の八",
