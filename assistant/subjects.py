@@ -44,9 +44,8 @@ class Subject:
     asked_as: tuple[tuple[str, ...], ...]
     provisions: tuple[Provision, ...]
 
-    def asked_in(self, text: str) -> bool:
-        """Whether ``text`` holds every word of one of the subject's groups."""
-        folded = normalize(text).lower()
+    def held_in(self, folded: str) -> bool:
+        """Whether ``folded`` (NFKC, lower case) holds every word of one of the groups."""
         return any(all(word in folded for word in group) for group in self.asked_as)
 
 
@@ -57,8 +56,9 @@ class SubjectIndex:
     subjects: tuple[Subject, ...] = ()
 
     def asked_in(self, text: str) -> tuple[Subject, ...]:
-        """The subjects a question asks about, in the file's order."""
-        return tuple(s for s in self.subjects if s.asked_in(text))
+        """The subjects a question asks about, in the file's order (the text folded once)."""
+        folded = normalize(text).lower()
+        return tuple(s for s in self.subjects if s.held_in(folded))
 
 
 def load_subjects(corpus_dir: Path) -> SubjectIndex:
