@@ -27,6 +27,7 @@ from assistant.access.rights import can_export, can_ingest, can_manage_users, re
 from assistant.access.users import USERS_FILE, UserStore, resolve_cli_principal
 from assistant.config import DEFAULT_MODEL_DIR, Settings, load_settings
 from assistant.errors import AssistantError
+from assistant.evaluation.off_topic import Part
 from assistant.present.answer import answer_to_dict, render_answer_text
 from assistant.sqlite_files import make_private
 from assistant.types import DocumentKind, SearchFilter
@@ -235,6 +236,19 @@ def serve(host: str | None, port: int | None) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="A benchmark folder: corpus/ plus one JSON Lines file of cases (e.g. govfaq-dev).",
 )
+@click.option(
+    "--off-topic",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of questions on other subjects (e.g. govfaq-dev), asked of your index: "
+    "each must be declined.",
+)
+@click.option(
+    "--part",
+    type=click.Choice(["dev", "test", "all"]),
+    default="all",
+    show_default=True,
+    help="--off-topic: every other question from the first (dev), the rest (test), or all.",
+)
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write results as JSON.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write a Markdown report.")
 @click.option("--gate", type=click.Path(path_type=Path), help="Fail if metrics fall below these.")
@@ -244,26 +258,35 @@ def evaluate(
     dataset: Path | None,
     jsquad: Path | None,
     benchmark: Path | None,
+    off_topic: Path | None,
+    part: Part,
     json_out: Path | None,
     report: Path | None,
     gate: Path | None,
     limit: int | None,
 ) -> None:
     """Measure retrieval and grounding on a dataset, the JSQuAD benchmark or a benchmark folder
-    (--benchmark and --jsquad index into a temporary folder, never into your index)."""
+    (--benchmark and --jsquad index into a temporary folder, never into your index), or how
+    many questions on other subjects are declined (--off-topic, asked of your index)."""
     from assistant.evaluation.commands import (
         run_benchmark_eval,
         run_domain_eval,
         run_jsquad_eval,
+        run_off_topic_eval,
     )
 
-    if sum(x is not None for x in (dataset, jsquad, benchmark)) != 1:
+    if sum(x is not None for x in (dataset, jsquad, benchmark, off_topic)) != 1:
         raise click.UsageError(
-            "give exactly one of --dataset FILE, --jsquad FILE or --benchmark FOLDER"
+            "give exactly one of --dataset FILE, --jsquad FILE, --benchmark FOLDER "
+            "or --off-topic FOLDER"
         )
     settings = load_settings()
     if dataset:
         ok = run_domain_eval(open_assistant(settings), dataset, json_out, report, gate, click.echo)
+    elif off_topic:
+        ok = run_off_topic_eval(
+            open_assistant(settings), off_topic, part, json_out, report, gate, click.echo
+        )
     elif benchmark:
         ok = run_benchmark_eval(settings, benchmark, json_out, report, gate, click.echo)
     else:

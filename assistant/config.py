@@ -91,10 +91,10 @@ class Settings(BaseSettings):
 
     # Answering and abstention.
     answerer: Literal["auto", "extractive", "llm"] = "auto"
-    abstain_threshold: float = Field(0.38, ge=0.0, le=1.0)
+    abstain_threshold: float = Field(0.27, ge=0.0, le=1.0)
     abstain_threshold_en: float = Field(0.15, ge=0.0, le=1.0)
-    evidence_dense_floor: float = Field(0.78, ge=-1.0, le=1.0)
-    evidence_dense_ceiling: float = Field(0.90, ge=-1.0, le=1.0)
+    evidence_dense_floor: float = Field(0.80, ge=-1.0, le=1.0)
+    evidence_dense_ceiling: float = Field(0.94, ge=-1.0, le=1.0)
     evidence_dense_floor_en: float = Field(0.75, ge=-1.0, le=1.0)
     evidence_dense_ceiling_en: float = Field(0.85, ge=-1.0, le=1.0)
     answer_sentences: int = Field(4, ge=1, le=10)

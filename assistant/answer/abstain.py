@@ -82,7 +82,7 @@ class Abstention:
 
     def __init__(
         self,
-        threshold: float = 0.38,
+        threshold: float = 0.27,
         threshold_en: float = 0.15,
         bands: DenseBands | None = None,
         japanese_for: Callable[[str], Sequence[str]] | None = None,

@@ -92,8 +92,8 @@ class DenseBands:
     question in English matched against Japanese passages scores lower than a Japanese one, so
     it gets its own band. Settings: ``ASSISTANT_EVIDENCE_*``."""
 
-    floor: float = 0.78
-    ceiling: float = 0.90
+    floor: float = 0.80
+    ceiling: float = 0.94
     floor_en: float = 0.75
     ceiling_en: float = 0.85
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.evaluation.dataset import load_cases
+from assistant.evaluation.dataset import Case, load_cases
 from assistant.evaluation.domain import evaluate
+from assistant.evaluation.off_topic import Part, off_topic_cases
 from assistant.evaluation.report import gate_failures, load_thresholds, markdown_report
 from assistant.service import Assistant
 
@@ -36,6 +37,36 @@ def run_domain_eval(
 ) -> bool:
     """Evaluate a dataset; False when a gate threshold is missed."""
     cases = load_cases(dataset)
+    return _run_cases(
+        assistant, cases, f"Evaluation of {dataset.name}", json_out, report, gate, echo
+    )
+
+
+def run_off_topic_eval(
+    assistant: Assistant,
+    folder: Path,
+    part: Part,
+    json_out: Path | None,
+    report: Path | None,
+    gate: Path | None,
+    echo: Echo,
+) -> bool:
+    """Ask a folder's questions on other subjects of the index, each to be declined
+    (``off_topic``); its abstention_recall is the share declined. False below the gate."""
+    cases = off_topic_cases(folder, part)
+    title = f"Off-topic questions of {folder.name} ({part})"
+    return _run_cases(assistant, cases, title, json_out, report, gate, echo)
+
+
+def _run_cases(
+    assistant: Assistant,
+    cases: list[Case],
+    title: str,
+    json_out: Path | None,
+    report: Path | None,
+    gate: Path | None,
+    echo: Echo,
+) -> bool:
     started = time.perf_counter()
     assistant.warm_up()  # the sentence vectors a served instance uses (stored after the first run)
     warm_up_s = time.perf_counter() - started
@@ -44,7 +75,7 @@ def run_domain_eval(
     elapsed = time.perf_counter() - started
     result["elapsed_s"] = elapsed
     result["warm_up_s"] = warm_up_s
-    _write(result, json_out, report, f"Evaluation of {dataset.name}")
+    _write(result, json_out, report, title)
     for name, value in result["metrics"].items():
         echo(f"{name:28s} {value:10.3f}")
     failing = sum(1 for c in result["cases"] if not c["passed"])
