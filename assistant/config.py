@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(16, ge=1, le=256)
     embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     # torch runs the model folder in embedding_dtype; onnx runs its int8 export (built by
-    # prepare-model; needs the [onnx] extra), see assistant/embedding/onnx_runtime.py.
-    embedding_backend: Literal["torch", "onnx"] = "torch"
+    # prepare-model; needs the [onnx] extra), see assistant/embedding/onnx_runtime.py; openvino
+    # its OpenVINO IR (the [openvino] extra), see assistant/embedding/openvino_runtime.py.
+    embedding_backend: Literal["torch", "onnx", "openvino"] = "torch"
     # How ingest embeds each sentence for the reranker and the answerer: on its own, alone and
     # after its header (separate), or pooled from its chunk's single pass (late); see
     # assistant/sentences.py SentenceIndexer.

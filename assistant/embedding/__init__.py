@@ -3,6 +3,8 @@
 * ``sentence_transformer``: the torch backend (float32 or bfloat16), the default;
 * ``onnx_runtime``: the int8 ONNX export run by onnxruntime (``ASSISTANT_EMBEDDING_BACKEND=onnx``),
   built at set-up by ``onnx_export``;
+* ``openvino_runtime``: the model as OpenVINO IR, bfloat16 where the CPU has it
+  (``ASSISTANT_EMBEDDING_BACKEND=openvino``), built at set-up by ``openvino_export``;
 * ``hashing``: a deterministic fake for fast tests;
 * ``late_chunking``: sentence vectors pooled from their chunk's single forward pass.
 """
@@ -51,7 +53,12 @@ __all__ = [
 
 
 def build_embedder(settings: Settings) -> TokenEmbedder:
-    """The embedder the settings ask for (``embedding_backend``: torch or onnx), loaded lazily."""
+    """The embedder the settings ask for (``embedding_backend``: torch, onnx or openvino),
+    loaded lazily."""
+    if settings.embedding_backend == "openvino":
+        from assistant.embedding.openvino_runtime import OpenVinoEmbedder
+
+        return OpenVinoEmbedder(settings.embedding_model)  # batches of 4: see OpenVinoEmbedder
     if settings.embedding_backend == "onnx":
         from assistant.embedding.onnx_runtime import OnnxEmbedder
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -172,8 +173,6 @@ def _export_into(folder: Path, model_dir: Path) -> None:
         "max_seq_length": max_length,
         "quantization": "dynamic int8, per channel, MatMul weights",
     }
-    for path in [folder, *folder.iterdir()]:  # mkdtemp creates owner-only
-        path.chmod(0o755 if path.is_dir() else 0o644)
     (folder / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
 
 
@@ -185,22 +184,47 @@ def build_onnx_model(model_dir: Path, *, force: bool = False) -> Path:
     export never leaves a half-written model where the runtime looks.
     """
     model_dir = Path(model_dir).absolute()
-    dest = onnx_folder_for(model_dir)
+    return build_beside(
+        model_dir,
+        onnx_folder_for(model_dir),
+        lambda folder: _is_current(folder, model_dir),
+        lambda folder: _export_into(folder, model_dir),
+        _require_export_packages,
+        "ONNX export",
+        force=force,
+    )
+
+
+def build_beside(
+    model_dir: Path,
+    dest: Path,
+    is_current: Callable[[Path], bool],
+    export_into: Callable[[Path], None],
+    require_packages: Callable[[], None],
+    what: str,
+    *,
+    force: bool = False,
+) -> Path:
+    """Build an export of ``model_dir`` into ``dest`` unless a current one is there: in a
+    temporary folder beside it, renamed into place whole (shared by the ONNX and OpenVINO
+    exports)."""
     if not (model_dir / "config.json").is_file() or not (model_dir / "model.safetensors").is_file():
         raise ModelError(f"{model_dir} is not a local model folder with model.safetensors")
-    if not force and _is_current(dest, model_dir):
+    if not force and is_current(dest):
         return dest
-    _require_export_packages()
+    require_packages()
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
     try:
-        _export_into(tmp, model_dir)
+        export_into(tmp)
+        for path in [tmp, *tmp.iterdir()]:  # mkdtemp creates owner-only
+            path.chmod(0o755 if path.is_dir() else 0o644)
         if dest.exists():
             old = dest.with_name(f".{dest.name}.old-{tmp.name[-8:]}")
             dest.rename(old)
             shutil.rmtree(old, ignore_errors=True)
         tmp.rename(dest)
     except OSError as exc:
-        raise ModelError(f"cannot write the ONNX export to {dest}: {exc}") from exc
+        raise ModelError(f"cannot write the {what} to {dest}: {exc}") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest

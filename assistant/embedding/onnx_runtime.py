@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from assistant.embedding.compact_tokenizer import CompactTokenizer, UnsupportedTokenizerError
 from assistant.embedding.identity import model_identity
@@ -73,28 +74,10 @@ class OnnxEmbedder:
         return f"{self._identity}@onnx-qint8"
 
     def _load(self) -> Any:
-        """The onnxruntime session, and the compact tokenizer where it applies."""
+        """The inference session, and the compact tokenizer where it applies."""
         if self._session is None:
             folder = self._export_folder()
-            try:
-                import onnxruntime
-            except ImportError as exc:
-                raise ModelError(
-                    f"the ONNX embedding backend needs onnxruntime: {INSTALL_HINT}"
-                ) from exc
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self._threads
-            # The arena keeps the largest batch's activations for good: 1,289 MB resident
-            # after 16 passages of 300 tokens, against 532 MB without it (same speed).
-            options.enable_cpu_mem_arena = False
-            try:
-                session = onnxruntime.InferenceSession(
-                    str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
-                )
-            except Exception as exc:
-                raise ModelError(
-                    f"cannot load the ONNX embedding model in {folder}: {exc}"
-                ) from exc
+            session = self._open_session(folder)
             marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
             self._folder, self._max_length = folder, int(marker["max_seq_length"])
             if self._compact_tokenizer:
@@ -104,6 +87,26 @@ class OnnxEmbedder:
                     self._compact = None  # the fast tokenizer below does everything
             self._session = session
         return self._session
+
+    def _open_session(self, folder: Path) -> Any:
+        """The onnxruntime session over the export in ``folder``."""
+        try:
+            import onnxruntime
+        except ImportError as exc:
+            raise ModelError(
+                f"the ONNX embedding backend needs onnxruntime: {INSTALL_HINT}"
+            ) from exc
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        # The arena keeps the largest batch's activations for good: 1,289 MB resident
+        # after 16 passages of 300 tokens, against 532 MB without it (same speed).
+        options.enable_cpu_mem_arena = False
+        try:
+            return onnxruntime.InferenceSession(
+                str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:
+            raise ModelError(f"cannot load the ONNX embedding model in {folder}: {exc}") from exc
 
     def _fast_tokenizer(self) -> Any:
         """The `tokenizers` tokenizer of the export, loaded on first need (offsets, fallback)."""
@@ -150,9 +153,11 @@ class OnnxEmbedder:
         )
         return pad or 0
 
-    def _run(self, token_ids: list[list[int]]) -> Iterator[tuple[list[int], FloatArray, Any]]:
-        """Yield (text indices, token vectors, mask) batch by batch, longest texts first."""
-        session = self._load()
+    def _batches(
+        self, token_ids: list[list[int]]
+    ) -> Iterator[tuple[list[int], dict[str, npt.NDArray[np.int64]]]]:
+        """(text indices, model inputs) batch by batch, longest texts first, padded per batch."""
+        self._load()
         pad_id = self._pad_id()
         order = sorted(range(len(token_ids)), key=lambda i: -len(token_ids[i]))
         for first in range(0, len(order), self._batch_size):
@@ -163,9 +168,17 @@ class OnnxEmbedder:
             for row, i in enumerate(batch):
                 ids[row, : len(token_ids[i])] = token_ids[i]
                 mask[row, : len(token_ids[i])] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            yield (
+                batch,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )
+
+    def _run(self, token_ids: list[list[int]]) -> Iterator[tuple[list[int], FloatArray, Any]]:
+        """Yield (text indices, token vectors, mask) batch by batch, longest texts first."""
+        session = self._load()
+        for batch, feeds in self._batches(token_ids):
             hidden = session.run(["last_hidden_state"], feeds)[0]
-            yield batch, hidden, mask
+            yield batch, hidden, feeds["attention_mask"]
 
     def _embed(self, prefixed: Sequence[str]) -> FloatArray:
         vectors = np.zeros((len(prefixed), 0), dtype=np.float32)

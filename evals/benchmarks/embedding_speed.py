@@ -1,6 +1,6 @@
-"""Embedding throughput: torch float32, torch bfloat16 and ONNX int8 side by side.
+"""Embedding throughput: torch float32, torch bfloat16, ONNX int8 and OpenVINO side by side.
 
-Run from the repository root after set-up (``assistant prepare-model --onnx``):
+Run from the repository root after set-up (``assistant prepare-model --onnx --openvino``):
 
     .venv/bin/python evals/benchmarks/embedding_speed.py [--chunks 200] [--sentences 300]
     .venv/bin/python evals/benchmarks/embedding_speed.py --late-chunking [--chunks 100]
@@ -42,11 +42,16 @@ from assistant.embedding import (  # noqa: E402
 )
 
 MODEL = str(ROOT / DEFAULT_MODEL_DIR)
-BACKENDS = ("torch-float32", "torch-bfloat16", "onnx-int8")
+BACKENDS = ("torch-float32", "torch-bfloat16", "onnx-int8", "openvino")
 
 
 def make_embedder(backend: str, batch_size: int, threads: int = 0) -> TokenEmbedder:
     """One embedder per backend name; ``threads`` 0 leaves each library its default."""
+    if backend == "openvino":
+        from assistant.embedding.openvino_runtime import OpenVinoEmbedder
+
+        # batches of 4 as build_embedder, two at a time (one stream per core)
+        return OpenVinoEmbedder(MODEL, threads=threads)
     if backend == "onnx-int8":
         from assistant.embedding.onnx_runtime import OnnxEmbedder
 

@@ -1,0 +1,104 @@
+"""Set-up step: convert the e5 model folder to an OpenVINO model (IR) beside it.
+
+Run by ``assistant prepare-model --openvino`` (or on first use of the OpenVINO backend),
+offline: the float32 ONNX graph of the transformer (``onnx_export``: token vectors out, pooling
+in numpy) is converted by OpenVINO and saved as IR, ``model.xml`` with its float32 weights in
+``model.bin``. The weights stay float32 on disk; the runtime chooses the precision it computes
+in (bfloat16 where the CPU has it, see ``openvino_runtime``). IR rather than the ONNX file:
+OpenVINO maps an IR's weights instead of parsing them, so loading peaks some 130 MB lower.
+
+The folder (``<model>-openvino``) also holds the model's ``tokenizer.json`` and ``export.json``
+(written last, the marker of a whole export), so the runtime needs neither torch nor the source.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from assistant.embedding.onnx_export import (
+    MARKER,
+    TOKENIZER_FILE,
+    _export_float32,
+    build_beside,
+    source_fingerprint,
+)
+from assistant.errors import ModelError
+
+EXPORTER_VERSION = 1
+IR_FILE = "model.xml"  # its weights are in model.bin beside it
+INSTALL_HINT = "pip install 'economic-security-assistant[openvino]' (openvino, onnx, onnxscript)"
+
+
+def openvino_folder_for(model_dir: Path) -> Path:
+    """Where the OpenVINO model of ``model_dir`` lives: a sibling folder, never inside it."""
+    model_dir = Path(model_dir).absolute()
+    return model_dir.with_name(f"{model_dir.name}-openvino")
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The export's marker, or None if the folder holds no whole export."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = (IR_FILE, "model.bin", TOKENIZER_FILE)
+    whole = all((folder / name).is_file() for name in files)
+    return marker if whole and isinstance(marker, dict) else None
+
+
+def _is_current(folder: Path, model_dir: Path) -> bool:
+    marker = read_marker(folder)
+    return (
+        marker is not None
+        and marker.get("exporter") == EXPORTER_VERSION
+        and marker.get("source") == source_fingerprint(model_dir)
+    )
+
+
+def _require_packages() -> None:
+    for package in ("openvino", "onnx", "onnxscript"):
+        try:
+            __import__(package)
+        except ImportError as exc:
+            raise ModelError(
+                f"the OpenVINO embedding backend needs the {package!r} package: {INSTALL_HINT}"
+            ) from exc
+
+
+def _export_into(folder: Path, model_dir: Path) -> None:
+    import openvino
+
+    float32 = folder / "model_float32.onnx"
+    max_length = _export_float32(model_dir, float32)
+    model = openvino.convert_model(str(float32))
+    openvino.save_model(model, str(folder / IR_FILE), compress_to_fp16=False)
+    del model
+    for path in folder.glob("model_float32.onnx*"):
+        path.unlink()
+    shutil.copyfile(model_dir / TOKENIZER_FILE, folder / TOKENIZER_FILE)
+    marker = {
+        "exporter": EXPORTER_VERSION,
+        "source": source_fingerprint(model_dir),
+        "source_dir": str(model_dir),
+        "max_seq_length": max_length,
+        "weights": "float32 IR",
+    }
+    (folder / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+
+
+def build_openvino_model(model_dir: Path, *, force: bool = False) -> Path:
+    """Convert ``model_dir`` to an OpenVINO folder beside it and return that folder
+    (idempotent, built whole in a temporary folder: see ``build_beside``)."""
+    model_dir = Path(model_dir).absolute()
+    return build_beside(
+        model_dir,
+        openvino_folder_for(model_dir),
+        lambda folder: _is_current(folder, model_dir),
+        lambda folder: _export_into(folder, model_dir),
+        _require_packages,
+        "OpenVINO model",
+        force=force,
+    )
