@@ -108,7 +108,18 @@ def kanji_to_int(text: str) -> int | None:
 
 
 def int_to_kanji(number: int) -> str:
-    """45 -> 四十五: the numeral style of Japanese statutes (for numbers below 10,000)."""
+    """45 -> 四十五, 12345 -> 一万二千三百四十五: the numeral style of Japanese statutes.
+
+    Any text's Arabic numerals pass through here (``kanji_article_numbers``), so a number of
+    any size must convert: 「第3条の100000」 in a user's question or a PDF crashed every
+    answer quoting it while only numbers below 10,000 were handled.
+    """
+    if number < 0:
+        raise ValueError(f"no kanji numeral for a negative number: {number}")
+    for value, unit in ((10**12, "兆"), (10**8, "億"), (10**4, "万")):
+        if number >= value:
+            high, low = divmod(number, value)
+            return int_to_kanji(high) + unit + (int_to_kanji(low) if low else "")
     if number == 0:
         return "〇"
     digits = "〇一二三四五六七八九"

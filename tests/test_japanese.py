@@ -1,4 +1,11 @@
-from assistant.japanese import is_english, kanji_to_int, normalize, split_sentences
+from assistant.japanese import (
+    int_to_kanji,
+    is_english,
+    kanji_article_numbers,
+    kanji_to_int,
+    normalize,
+    split_sentences,
+)
 
 
 def test_normalize_folds_width_variants() -> None:
@@ -33,3 +40,21 @@ def test_is_english() -> None:
     assert is_english("Which law is used for prior reporting of technology transfers?")
     assert not is_english("GOCOとは何ですか？")
     assert not is_english("特定重要物資にはどんな物資がありますか？")
+
+
+def test_numbers_of_any_size_become_kanji_and_read_back() -> None:
+    assert int_to_kanji(0) == "〇"
+    assert int_to_kanji(45) == "四十五"
+    assert int_to_kanji(10_000) == "一万"
+    assert int_to_kanji(12_345) == "一万二千三百四十五"
+    assert int_to_kanji(300_000_000) == "三億"
+    assert int_to_kanji(10**20).endswith("兆")  # no IndexError, however large
+    for number in (7, 10, 99, 1001, 9999):
+        assert kanji_to_int(int_to_kanji(number)) == number
+
+
+def test_large_article_numbers_in_any_text_do_not_break_the_rewrite() -> None:
+    """Found by the 100k scale run: a distractor sentence with 「…条の」 and a six-digit number
+    crashed the answerer; the rewrite now converts it like any other number."""
+    assert kanji_article_numbers("第3条の100000") == "第三条の十万"
+    assert kanji_article_numbers("55条の8第2項") == "第五十五条の八第二項"

@@ -176,6 +176,10 @@ def measure(size: int, workdir: Path, serve: bool) -> dict[str, float]:
         "ingest_peak_rss_mb": ingest.peak_mb,
         "index_mb": folder_mb(workdir / "index"),
     }
+    # Written at once: the ingest is the hour-long part, and a later step that fails (the
+    # 100k run of session 24 stopped in its evaluation) must not take its figures with it.
+    (workdir / "ingest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"ingest figures: {json.dumps(figures)}", file=sys.stderr, flush=True)
     return figures | measure_index(workdir, serve)
 
 
