@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.answer.confidence import combined_confidence, scaled_dense  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluation.dataset import Case, load_cases  # noqa: E402
 from assistant.evaluation.off_topic import off_topic_cases  # noqa: E402
@@ -69,8 +70,7 @@ class Outcome:
 
 def confidence(row: Row, floor: float, ceiling: float) -> float:
     """The evidence confidence of ``measure_evidence`` for these bands (Japanese)."""
-    scaled = min(1.0, max(0.0, (row.dense - floor) / (ceiling - floor)))
-    return 0.5 * scaled + 0.5 * row.coverage
+    return combined_confidence(scaled_dense(row.dense, floor, ceiling), row.coverage)
 
 
 def outcome(rows: list[Row], declined: list[bool]) -> Outcome:
@@ -168,9 +168,7 @@ def main() -> None:
     for step in range(0, 61, 2):
         threshold = step / 100
         floor, ceiling = settings.evidence_dense_floor_en, settings.evidence_dense_ceiling_en
-        declined = [
-            min(1.0, max(0.0, (r.dense - floor) / (ceiling - floor))) < threshold for r in english
-        ]
+        declined = [scaled_dense(r.dense, floor, ceiling) < threshold for r in english]
         result = outcome(english, declined)
         print(
             f"{threshold:9.2f}  {result.precision:9.3f}  {result.recall:6.3f}  "

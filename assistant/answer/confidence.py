@@ -125,7 +125,7 @@ def measure_evidence(
     dense_values = [h.dense_score for h in hits if h.dense_score is not None][:3]
     dense = max(dense_values) if dense_values else 0.0
     floor, ceiling = (bands.floor_en, bands.ceiling_en) if english else (bands.floor, bands.ceiling)
-    dense_scaled = min(1.0, max(0.0, (dense - floor) / (ceiling - floor)))
+    dense_scaled = scaled_dense(dense, floor, ceiling)
     words = content_tokens(question_tokens)
     if english or not words or not top:
         return Evidence(dense, None, dense_scaled if top else 0.0)
@@ -141,5 +141,16 @@ def measure_evidence(
         sum(idf(w) for w in words if covered(w, chunk_tokens(h.chunk.chunk_id))) / total
         for h in top
     )
-    confidence = 0.5 * dense_scaled + 0.5 * coverage
+    confidence = combined_confidence(dense_scaled, coverage)
     return Evidence(dense, coverage, confidence if math.isfinite(confidence) else 0.0)
+
+
+def scaled_dense(dense: float, floor: float, ceiling: float) -> float:
+    """The best passage's e5 cosine mapped from its band onto [0, 1]."""
+    return min(1.0, max(0.0, (dense - floor) / (ceiling - floor)))
+
+
+def combined_confidence(dense_scaled: float, coverage: float) -> float:
+    """The evidence confidence of a Japanese question: half similarity, half word coverage
+    (the calibration script replays it for every band and threshold)."""
+    return 0.5 * dense_scaled + 0.5 * coverage

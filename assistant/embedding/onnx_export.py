@@ -59,33 +59,48 @@ def source_fingerprint(model_dir: Path) -> str:
 
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The export's marker, or None if the folder holds no whole export."""
+    return read_export_marker(folder, (ONNX_FILE, ONNX_FILE + ".data", TOKENIZER_FILE))
+
+
+def read_export_marker(folder: Path, files: tuple[str, ...]) -> dict[str, Any] | None:
+    """An export folder's marker, or None unless the marker and every one of ``files`` are
+    there (shared by the ONNX and OpenVINO exports)."""
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    files = (ONNX_FILE, ONNX_FILE + ".data", TOKENIZER_FILE)
     whole = all((folder / name).is_file() for name in files)
     return marker if whole and isinstance(marker, dict) else None
 
 
-def _is_current(folder: Path, model_dir: Path) -> bool:
-    marker = read_marker(folder)
+def export_is_current(marker: dict[str, Any] | None, model_dir: Path, exporter: int) -> bool:
+    """Whether an export's marker says it was made by this exporter from these weights."""
     return (
         marker is not None
-        and marker.get("exporter") == EXPORTER_VERSION
+        and marker.get("exporter") == exporter
         and marker.get("source") == source_fingerprint(model_dir)
     )
 
 
-def _require_export_packages() -> None:
-    for package in ("onnx", "onnxscript", "onnxruntime"):
+def require_packages(packages: tuple[str, ...], needs: str, hint: str) -> None:
+    """Fail with a ModelError naming the first of ``packages`` that is not installed."""
+    for package in packages:
         try:
             __import__(package)
         except ImportError as exc:
-            raise ModelError(
-                f"exporting the embedding model to ONNX needs the {package!r} package: "
-                f"{INSTALL_HINT}"
-            ) from exc
+            raise ModelError(f"{needs} the {package!r} package: {hint}") from exc
+
+
+def _is_current(folder: Path, model_dir: Path) -> bool:
+    return export_is_current(read_marker(folder), model_dir, EXPORTER_VERSION)
+
+
+def _require_export_packages() -> None:
+    require_packages(
+        ("onnx", "onnxscript", "onnxruntime"),
+        "exporting the embedding model to ONNX needs",
+        INSTALL_HINT,
+    )
 
 
 def _export_float32(model_dir: Path, target: Path) -> int:

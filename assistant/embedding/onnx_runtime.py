@@ -123,18 +123,29 @@ class OnnxEmbedder:
             self._fast = tokenizer
         return self._fast
 
+    # How messages name this backend and the folder set-up builds for it (the OpenVINO
+    # subclass overrides both with ``_build_export`` and ``_read_export_marker``).
+    _BACKEND = "ONNX"
+    _EXPORT = "ONNX export"
+
+    def _build_export(self, model_dir: Path) -> Path:
+        return build_onnx_model(model_dir)
+
+    def _read_export_marker(self, folder: Path) -> dict[str, Any] | None:
+        return read_marker(folder)
+
     def _export_folder(self) -> Path:
         """The export of the configured model folder, built now if missing or stale."""
         path = Path(resolve_model_path(self._model_setting))
         if not path.is_dir():
             raise ModelError(
-                f"the ONNX embedding backend needs a local model folder; {self._model_setting!r} "
-                "is not one (use the torch backend for a hub name)"
+                f"the {self._BACKEND} embedding backend needs a local model folder; "
+                f"{self._model_setting!r} is not one (use the torch backend for a hub name)"
             )
-        folder = build_onnx_model(path)
-        if read_marker(folder) is None:
+        folder = self._build_export(path)
+        if self._read_export_marker(folder) is None:
             raise ModelError(
-                f"the ONNX export in {folder} is incomplete; run prepare-model --force"
+                f"the {self._EXPORT} in {folder} is incomplete; run prepare-model --force"
             )
         return folder
 

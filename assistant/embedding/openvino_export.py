@@ -23,9 +23,11 @@ from assistant.embedding.onnx_export import (
     TOKENIZER_FILE,
     _export_float32,
     build_beside,
+    export_is_current,
+    read_export_marker,
+    require_packages,
     source_fingerprint,
 )
-from assistant.errors import ModelError
 
 EXPORTER_VERSION = 1
 IR_FILE = "model.xml"  # its weights are in model.bin beside it
@@ -40,32 +42,17 @@ def openvino_folder_for(model_dir: Path) -> Path:
 
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The export's marker, or None if the folder holds no whole export."""
-    try:
-        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = (IR_FILE, "model.bin", TOKENIZER_FILE)
-    whole = all((folder / name).is_file() for name in files)
-    return marker if whole and isinstance(marker, dict) else None
+    return read_export_marker(folder, (IR_FILE, "model.bin", TOKENIZER_FILE))
 
 
 def _is_current(folder: Path, model_dir: Path) -> bool:
-    marker = read_marker(folder)
-    return (
-        marker is not None
-        and marker.get("exporter") == EXPORTER_VERSION
-        and marker.get("source") == source_fingerprint(model_dir)
-    )
+    return export_is_current(read_marker(folder), model_dir, EXPORTER_VERSION)
 
 
 def _require_packages() -> None:
-    for package in ("openvino", "onnx", "onnxscript"):
-        try:
-            __import__(package)
-        except ImportError as exc:
-            raise ModelError(
-                f"the OpenVINO embedding backend needs the {package!r} package: {INSTALL_HINT}"
-            ) from exc
+    require_packages(
+        ("openvino", "onnx", "onnxscript"), "the OpenVINO embedding backend needs", INSTALL_HINT
+    )
 
 
 def _export_into(folder: Path, model_dir: Path) -> None:

@@ -29,7 +29,6 @@ from assistant.embedding.openvino_export import (
 )
 from assistant.embedding.pooling import FloatArray
 from assistant.embedding.precision import cpu_has_bf16
-from assistant.embedding.sentence_transformer import resolve_model_path
 from assistant.errors import ModelError
 
 
@@ -51,20 +50,14 @@ class OpenVinoEmbedder(OnnxEmbedder):
         """The model, the runtime and the precision it computes in (they change the vectors)."""
         return f"{self._identity}@openvino-{self._precision}"
 
-    def _export_folder(self) -> Path:
-        """The OpenVINO model of the configured model folder, built now if missing or stale."""
-        path = Path(resolve_model_path(self._model_setting))
-        if not path.is_dir():
-            raise ModelError(
-                f"the OpenVINO embedding backend needs a local model folder; "
-                f"{self._model_setting!r} is not one (use the torch backend for a hub name)"
-            )
-        folder = build_openvino_model(path)
-        if read_marker(folder) is None:
-            raise ModelError(
-                f"the OpenVINO model in {folder} is incomplete; run prepare-model --force"
-            )
-        return folder
+    _BACKEND = "OpenVINO"
+    _EXPORT = "OpenVINO model"
+
+    def _build_export(self, model_dir: Path) -> Path:
+        return build_openvino_model(model_dir)
+
+    def _read_export_marker(self, folder: Path) -> dict[str, Any] | None:
+        return read_marker(folder)
 
     def _open_session(self, folder: Path) -> Any:
         """The compiled model (THROUGHPUT: one stream per core) with its request queue."""

