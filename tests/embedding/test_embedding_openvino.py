@@ -62,6 +62,27 @@ def test_conversion_is_whole_and_idempotent() -> None:
     assert not list(folder.parent.glob(f".{folder.name}.building-*")), "build folder left behind"
 
 
+def test_weights_are_stored_as_float16() -> None:
+    """float16 on disk halves what a loaded model holds (the embedding table is most of it)."""
+    import openvino
+
+    folder = build_openvino_model(Path(MODEL))
+    model = openvino.Core().read_model(str(folder / "model.xml"))
+    matrices = [
+        op
+        for op in model.get_ops()
+        if op.get_type_name() == "Constant" and len(op.get_output_shape(0)) == 2
+    ]
+    weights = [
+        op.get_output_element_type(0).get_type_name()
+        for op in matrices
+        if op.get_output_shape(0)[0] * op.get_output_shape(0)[1] >= 384 * 384
+    ]
+    assert len(weights) >= 12 * 6 + 1  # six matrices per layer and the embedding table
+    assert set(weights) == {"f16"}
+    assert read_marker(folder)["weights"] == "float16 IR"  # type: ignore[index]
+
+
 def test_the_setting_chooses_it_and_names_the_index() -> None:
     embedder = build_embedder(load_settings(embedding_backend="openvino"))
     assert isinstance(embedder, OpenVinoEmbedder)
