@@ -176,11 +176,23 @@ class Query:
     # 特定社会基盤), the keyword tokens of each of the documents' terms for it: a passage
     # using a whole term covers the word as if it used the word itself.
     equivalents: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    # The noun compounds of ``search_text`` (its words, as the documents would write them
+    # whole): the abstention asks whether the index ever uses each.
+    compounds: tuple[Compound, ...] = ()
 
     @property
     def english(self) -> bool:
         """Whether the question is in English (answers and messages follow its language)."""
         return self.language == "en"
+
+
+@dataclass(frozen=True)
+class Compound:
+    """A noun compound of a question (its normalized text, 「登記識別情報」) and the keyword
+    tokens it splits into (登記, 識別, 情報)."""
+
+    text: str
+    tokens: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -190,6 +202,8 @@ class Evidence:
     dense: float
     coverage: float | None
     confidence: float
+    # Noun compounds of the question no indexed passage uses (they weigh in ``coverage``).
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def test_a_question_is_embedded_once_and_tokenized_once(
     question = "外為法第55条の8の報告はいつまでに出しますか？"
     tokenizer = assistant.pipeline.tokenizer
     analysed: list[str] = []
-    for method in ("tokenize", "analyse", "proper_nouns"):
+    for method in ("tokenize", "analyse", "analyse_fully", "proper_nouns"):
         original = getattr(tokenizer, method)
 
         def counting(text: str, original=original):  # type: ignore[no-untyped-def]

@@ -17,13 +17,14 @@ from assistant.answer.confidence import DenseBands, measure_evidence
 from assistant.answer.scope import (
     asks_about_own_case,
     asks_for_advice,
+    mentioned,
     out_of_scope_names,
     unindexed_frames,
 )
 from assistant.index.keyword import KeywordIndex
 from assistant.index.snapshot import Snapshot
 from assistant.japanese import normalize
-from assistant.types import Answer, Evidence, Hit, Query
+from assistant.types import Answer, Compound, Evidence, Hit, Query
 
 ABSTAIN_JA = (
     "登録されている文書の中に、このご質問に確実に答えられる記述は見つかりませんでした。"
@@ -101,8 +102,10 @@ class Abstention:
         # Keyword search's tokenizer: a Latin-letter name is known by its tokens.
         self._tokenize = tokenize
 
-    def evidence(self, query: Query, hits: Sequence[Hit], keyword: KeywordIndex) -> Evidence:
+    def evidence(self, query: Query, hits: Sequence[Hit], snapshot: Snapshot) -> Evidence:
         """How well the hits support an answer (dense similarity and word coverage)."""
+        keyword = snapshot.keyword
+        equivalents = dict(query.equivalents)
         return measure_evidence(
             query.words,
             hits,
@@ -110,13 +113,30 @@ class Abstention:
             keyword.idf,
             query.english,
             self.bands,
-            dict(query.equivalents),
+            equivalents,
+            self.unknown_compounds(query, snapshot) if hits else (),
         )
+
+    def unknown_compounds(self, query: Query, snapshot: Snapshot) -> list[Compound]:
+        """The question's noun compounds no indexed passage uses, the thesaurus and the laws'
+        definitions do not translate, and the glossary and the catalog do not know."""
+        translated = {word for word, _terms in query.equivalents}
+        return [
+            c
+            for c in query.compounds
+            if not translated.intersection(c.tokens)
+            and not self._known(c.text)
+            and not mentioned(snapshot, c.text, self._tokenize)
+        ]
 
     def too_weak(self, query: Query, hits: Sequence[Hit], evidence: Evidence) -> bool:
         """Whether there is too little evidence to try an answer at all."""
         threshold = self.threshold_en if query.english else self.threshold
         return not hits or evidence.confidence < threshold
+
+    def weak_reason(self, query: Query, evidence: Evidence) -> str | None:
+        """Why the evidence is weak, when it is known: the compounds no passage uses."""
+        return _not_mentioned(evidence.unknown, query.english) if evidence.unknown else None
 
     def out_of_scope(self, query: Query, snapshot: Snapshot) -> str | None:
         """Why the question is outside what the documents cover, or None (see ``scope``)."""

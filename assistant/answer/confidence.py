@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.types import Evidence, Hit
+from assistant.types import Compound, Evidence, Hit
 
 # Question words and light verbs say what is asked, not what it is about.
 QUESTION_WORDS = frozenset(
@@ -111,12 +111,18 @@ def measure_evidence(
     english: bool,
     bands: DenseBands | None = None,
     equivalents: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    unknown: Sequence[Compound] = (),
 ) -> Evidence:
     """Score how well the top three hits support an answer, in [0, 1].
 
     A word the thesaurus or a law's definition translates (``equivalents``: インフラ ->
     特定社会基盤) is covered by a passage that uses all the tokens of one of its terms: users say
-    the everyday word, statutes the defined term, and the passage answers either way."""
+    the everyday word, statutes the defined term, and the passage answers either way.
+
+    ``unknown`` are the question's noun compounds that no indexed passage uses (「登記識別情報」,
+    「地震保険」): their words count as covered by no passage. Split, a compound's words are
+    common words of any statute (登記, 情報, 保険), and a passage on company registration
+    certificates would cover a question on land-registry passwords."""
     bands = bands or DenseBands()
     top = list(hits[:3])
     # Passages that ranking brought in through the laws' links (a penalty, the order filling
@@ -126,13 +132,17 @@ def measure_evidence(
     dense = max(dense_values) if dense_values else 0.0
     floor, ceiling = (bands.floor_en, bands.ceiling_en) if english else (bands.floor, bands.ceiling)
     dense_scaled = scaled_dense(dense, floor, ceiling)
+    named = tuple(c.text for c in unknown)
+    inside = {t for c in unknown for t in c.tokens}
     words = content_tokens(question_tokens)
     if english or not words or not top:
-        return Evidence(dense, None, dense_scaled if top else 0.0)
+        return Evidence(dense, None, dense_scaled if top else 0.0, named)
     total = sum(idf(w) for w in words)
     alternatives = equivalents or {}
 
     def covered(word: str, tokens: set[str]) -> bool:
+        if word in inside:
+            return False
         return word in tokens or any(
             all(t in tokens for t in term) for term in alternatives.get(word, ())
         )
@@ -142,7 +152,7 @@ def measure_evidence(
         for h in top
     )
     confidence = combined_confidence(dense_scaled, coverage)
-    return Evidence(dense, coverage, confidence if math.isfinite(confidence) else 0.0)
+    return Evidence(dense, coverage, confidence if math.isfinite(confidence) else 0.0, named)
 
 
 def scaled_dense(dense: float, floor: float, ceiling: float) -> float:

@@ -52,9 +52,11 @@ class ExtractiveAnswerer:
     def answer(self, query: Query, hits: Sequence[Hit], snapshot: Snapshot) -> Answer:
         """The grounded answer (or abstention) that these hits support for this query."""
         keyword = snapshot.keyword
-        evidence = self.abstention.evidence(query, hits, keyword)
+        evidence = self.abstention.evidence(query, hits, snapshot)
         if self.abstention.too_weak(query, hits, evidence):
-            return self.abstention.decline(query, hits, evidence)
+            return self.abstention.decline(
+                query, hits, evidence, self.abstention.weak_reason(query, evidence)
+            )
         outside = self.abstention.out_of_scope(query, snapshot)
         if outside:
             return self.abstention.decline(query, hits, evidence, outside)

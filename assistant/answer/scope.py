@@ -119,7 +119,11 @@ def _best_bigram_matches(snapshot: Snapshot, key: str) -> list[str]:
     if not scores.size:
         return []
     ids = snapshot.keyword.chunk_ids
-    top = np.argsort(-scores)[:_MENTION_CANDIDATES]
+    # The best few by a partial sort: every Japanese question looks up its compounds here, and
+    # a full sort of 100,000 scores would cost more than the lookup.
+    count = min(_MENTION_CANDIDATES, scores.size)
+    best = np.argpartition(-scores, count - 1)[:count]
+    top = best[np.argsort(-scores[best])]
     return [snapshot.chunks[ids[i]].search_text for i in top if scores[i] > 0]
 
 

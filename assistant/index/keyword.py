@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.japanese import normalize
+from assistant.types import Compound
 
 _DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
 _ENGLISH_STOPWORDS = frozenset(
@@ -104,11 +105,38 @@ class JapaneseTokenizer:
 
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
         """A question's tokens and names from one SudachiPy pass (a question is analysed once)."""
+        tokens, names, _compounds = self.analyse_fully(text)
+        return tokens, names
+
+    def analyse_fully(self, text: str) -> tuple[list[str], list[str], list[Compound]]:
+        """A question's tokens, names and noun compounds from one SudachiPy pass."""
         text = normalize(text)
         if len(text) > _MAX_PIECE_CHARS:
-            return self.tokenize(text), self._names(self._morphemes(text[:_MAX_PIECE_CHARS]))
+            head = self._morphemes(text[:_MAX_PIECE_CHARS])
+            return self.tokenize(text), self._names(head), self._compounds(head)
         morphemes = self._morphemes(text)
-        return self._tokens(morphemes), self._names(morphemes)
+        return self._tokens(morphemes), self._names(morphemes), self._compounds(morphemes)
+
+    @classmethod
+    def _compounds(cls, morphemes: list[Any]) -> list[Compound]:
+        """Runs of two or more nouns (prefixes and noun-forming suffixes included) written in
+        Japanese: 「登記識別情報」「森林経営計画」「特定重要物資」. Keyword search splits them into
+        words the documents may all use (登記, 識別, 情報) while never using the compound,
+        which is what names the thing asked about."""
+        compounds: list[Compound] = []
+        run: list[Any] = []
+        previous: Any = None
+        for m in [*morphemes, None]:
+            counter = _is_counter(m, previous)
+            previous = m
+            if m is not None and _part_of_compound(m) and not counter:
+                run.append(m)
+                continue
+            if len(run) >= 2:
+                surface = "".join(x.surface() for x in run)
+                compounds.append(Compound(surface, tuple(cls._tokens(run))))
+            run = []
+        return list(dict.fromkeys(compounds))
 
     def _morphemes(self, text: str) -> list[Any]:
         with self._lock:
@@ -143,6 +171,31 @@ class JapaneseTokenizer:
             else:
                 tokens.append(m.normalized_form().lower())
         return tokens
+
+
+def _is_counter(morpheme: Any, previous: Any) -> bool:
+    """Whether a morpheme counts the number before it (5年, 3回: 助数詞可能 after a numeral)."""
+    return (
+        morpheme is not None
+        and previous is not None
+        and previous.part_of_speech()[1] == "数詞"
+        and morpheme.part_of_speech()[2] == "助数詞可能"
+    )
+
+
+def _part_of_compound(morpheme: Any) -> bool:
+    """Whether a morpheme continues a noun compound: a noun other than a number or an
+    adverbial noun (今, 以上), an adjectival noun (重要 in 特定重要物資), a prefix, or a
+    noun-forming suffix other than a counter (三回, 五年); not ASCII."""
+    surface = morpheme.surface()
+    if not surface.strip() or surface.isascii():
+        return False
+    pos = morpheme.part_of_speech()
+    if pos[0] == "名詞":
+        return pos[1] != "数詞" and pos[2] != "副詞可能"
+    if pos[0] == "接尾辞":
+        return pos[1] == "名詞的" and pos[2] != "助数詞"
+    return pos[0] in ("接頭辞", "形状詞")
 
 
 @dataclass(frozen=True)

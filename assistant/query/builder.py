@@ -77,7 +77,7 @@ class QueryBuilder:
         topic = kanji_article_numbers(strip_preamble(context)) if context.strip() else ""
         retrieval_text = f"{topic} {search_text}" if topic else search_text
         keyword_text = self._keyword_text(retrieval_text, english)
-        tokens, names = self._tokenizer.analyse(search_text)
+        tokens, names, compounds = self._tokenizer.analyse_fully(search_text)
         words = tuple(tokens)
         keyword_words = (
             tuple(self._tokenizer.tokenize(keyword_text)) if keyword_text != search_text else words
@@ -98,6 +98,7 @@ class QueryBuilder:
             kinds=answer_kinds(search_text),
             anchors=anchors,
             equivalents=() if english else self._equivalents(search_text, words),
+            compounds=() if english else tuple(compounds),
         )
 
     def _vector(self, retrieval_text: str, keyword_text: str, english: bool) -> np.ndarray:

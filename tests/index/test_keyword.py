@@ -102,3 +102,18 @@ def test_postings_built_in_blocks_equal_one_block_bit_for_bit(monkeypatch) -> No
     for term in range(len(whole.df)):
         start, end = whole.indptr[term], whole.indptr[term + 1]
         assert np.all(np.diff(blocked.docs[start:end]) > 0)
+
+
+def test_a_questions_noun_compounds_are_found_with_their_keyword_tokens() -> None:
+    _tokens, _names, compounds = TOKENIZER.analyse_fully(
+        "登記識別情報は、令和5年に3回申請した特定重要物資の件でどう管理しますか？"
+    )
+    assert [(c.text, c.tokens) for c in compounds] == [
+        ("登記識別情報", ("登記", "識別", "情報")),
+        # an adjectival noun inside a compound belongs to it
+        ("特定重要物資", ("特定", "重要", "物資")),
+    ]
+    # a counter after a number (3回, 5年) starts no compound, a lone noun is none
+    assert TOKENIZER.analyse_fully("重要な物資を3回申請")[2] == []
+    # the tokens and names are those of analyse()
+    assert TOKENIZER.analyse_fully("GOCOの施設")[:2] == TOKENIZER.analyse("GOCOの施設")
