@@ -69,7 +69,7 @@ class Settings(BaseSettings):
 
     # Ranking: the steps, in order, and each step's weights (README: configuration).
     ranking_steps: str = (
-        "boosts,conversation,sentences,primary,provisions,delegation,references,subjects,cues"
+        "boosts,conversation,sentences,quotes,primary,provisions,delegation,references,subjects,cues"
     )
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)

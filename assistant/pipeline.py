@@ -38,6 +38,7 @@ from assistant.rank.boosts import DocumentBoosts
 from assistant.rank.conversation import ConversationAnchors
 from assistant.rank.primary import PrimarySources
 from assistant.rank.provisions import NamedProvisions
+from assistant.rank.quotes import QuotedWords
 from assistant.rank.references import DelegationLinks, ReferenceLinks
 from assistant.rank.sentence_rerank import SentenceReranker
 from assistant.rank.subjects import SubjectProvisions
@@ -103,6 +104,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
         p.settings.reference_tie,
     ),
     "cues": lambda p: AnswerCues(p.settings.cues_depth),
+    "quotes": lambda _p: QuotedWords(),
     "delegation": lambda p: DelegationLinks(
         p.scorer,
         p.settings.delegation_parents,

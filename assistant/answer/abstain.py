@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.answer.answerability import missing_answer_type, missing_article, missing_names
+from assistant.answer.answerability import (
+    about_quantity,
+    missing_answer_type,
+    missing_article,
+    missing_names,
+)
 from assistant.answer.confidence import DenseBands, measure_evidence
 from assistant.answer.scope import (
     asks_about_own_case,
@@ -178,7 +183,8 @@ class Abstention:
         """
         english = query.english
         stated = decisive if on_subject is None else on_subject
-        answer_type = missing_answer_type(query.text, stated, decisive)
+        measured = about_quantity(query.text, stated, lambda stem: self._forms(query, stem))
+        answer_type = missing_answer_type(query.text, stated, decisive, measured)
         if answer_type:
             return (
                 f"no {answer_type} is stated"
@@ -207,6 +213,15 @@ class Abstention:
                 else f"{article}の本文が見つかりません"
             )
         return None
+
+    def _forms(self, query: Query, stem: str) -> list[str]:
+        """Other forms of a quantity's stem: the documents' terms the thesaurus or a law's
+        definitions give for its words (補助 -> 助成), or an English word's Japanese forms."""
+        if stem.isascii():
+            return list(self._japanese_for(stem))
+        words = self._tokenize(stem) if self._tokenize else [stem]
+        equivalents = dict(query.equivalents)
+        return ["".join(term) for word in words for term in equivalents.get(word, ())]
 
     def decline(
         self,

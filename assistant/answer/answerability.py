@@ -17,7 +17,7 @@ commonest ways a grounded-looking answer would still be wrong:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.japanese import normalize
@@ -225,10 +225,14 @@ ANYWHERE = frozenset({"penalty"})
 
 
 def missing_answer_type(
-    question: str, sentences: Sequence[str], anywhere: Sequence[str] | None = None
+    question: str,
+    sentences: Sequence[str],
+    anywhere: Sequence[str] | None = None,
+    by_type: Mapping[str, Sequence[str]] | None = None,
 ) -> str | None:
     """The label of an answer type the question asks for but no sentence contains (for the
-    types in ANYWHERE, no sentence of ``anywhere``, when given)."""
+    types in ANYWHERE, no sentence of ``anywhere``, when given; for a type in ``by_type``, no
+    sentence it lists: those naming the quantity asked, see ``about_quantity``)."""
     text = normalize(question)
     asked = [t for t in ANSWER_TYPES if t.asked.search(text)]
     if any(t.label == "amount" for t in asked):
@@ -239,11 +243,86 @@ def missing_answer_type(
         return None
     answer = without_law_numbers(normalize("".join(sentences)))
     whole = answer if anywhere is None else without_law_numbers(normalize("".join(anywhere)))
+    named = by_type or {}
     for answer_type in asked:
         stated = whole if answer_type.label in ANYWHERE else answer
+        if answer_type.label in named:
+            stated = without_law_numbers(normalize("".join(named[answer_type.label])))
         if not answer_type.present.search(stated):
             return answer_type.label
     return None
+
+
+# The quantity a figure question names: a kanji noun ending in 率 (a rate: 補助率, 自給率) or in
+# 額, 金, 料 or 費 (an amount: 助成金, 手数料, 補償金); "rate", "fee" or "amount" after an English
+# noun ("subsidy rate").
+_RATE = re.compile(r"[一-龥]+率")
+_SUM = re.compile(r"[一-龥]+(?:額|金|料|費)")
+_RATE_EN = re.compile(r"\b([a-z]+)\s+(?:rates?|ratios?)\b", re.I)
+_SUM_EN = re.compile(r"\b([a-z]+)\s+(?:fees?|amounts?)\b", re.I)
+# Words that name a figure in general, not what it measures (the sum, the rate, the fee).
+_GENERAL_QUANTITIES = frozenset(
+    ["金額", "総額", "料金", "比率", "効率", "能率", "確率", "税金", "お金", "代金"]
+)
+
+
+def asked_quantities(question: str) -> tuple[list[str], list[str]]:
+    """What a figure question measures, in the words it names it by: the rates and the sums
+    (「助成金の補助率は」 -> rates 補助率, sums 助成金; "the subsidy rate" -> rates subsidy)."""
+    text = normalize(question)
+
+    def named(pattern: re.Pattern[str], english: re.Pattern[str]) -> list[str]:
+        words = [m.group() for m in pattern.finditer(text) if m.group() not in _GENERAL_QUANTITIES]
+        words += [m.group(1).lower() for m in english.finditer(text)]
+        return list(dict.fromkeys(w for w in words if len(w) >= 2))
+
+    return named(_RATE, _RATE_EN), named(_SUM, _SUM_EN)
+
+
+def _as_rate(word: str) -> str:
+    """A stem's rate word (助成 -> 助成率); a rate word as it is."""
+    return word if word.endswith("率") else f"{word}率"
+
+
+def about_quantity(
+    question: str,
+    sentences: Sequence[str],
+    forms: Callable[[str], Sequence[str]],
+) -> dict[str, list[str]]:
+    """For a rate or amount the question asks for and names, the sentences naming it (by
+    answer type label); a type asked without naming what it measures is not in the result.
+
+    A figure answers only as a figure of the thing asked: 「十パーセント未満の増減」 of a plan's
+    funds, in the ordinance's list of minor changes, is no subsidy rate, though the sentence
+    speaks of the plan and of 助成金. A rate is named by its whole word (補助率) or the same
+    word built on another form of its stem (the thesaurus's 補助 -> 助成: 助成率); a sum by its
+    stem (手数料 -> 手数, 補償金 -> 補償) or another form of it. ``forms`` gives a word's other
+    forms (an English word's Japanese ones from the glossary); an English word the glossary
+    does not know names nothing a Japanese sentence can be seen to use.
+    """
+    text = normalize(question)
+    asked = {t.label for t in ANSWER_TYPES if t.asked.search(text)}
+    rates, sums = asked_quantities(question)
+    wanted: dict[str, list[str]] = {}
+    if "percentage" in asked:
+        for rate in rates:
+            if rate.isascii():
+                # "subsidy rate": the glossary's 助成金, 補助金 -> 助成率, 補助率
+                found = [_as_rate(f.removesuffix("金")) for f in forms(rate) if f]
+            else:
+                found = [rate, *(_as_rate(f) for f in forms(rate[:-1]) if f)]
+            wanted.setdefault("percentage", []).extend(found)
+    if "amount" in asked:
+        for word in sums:
+            found = [f for f in forms(word) if f] if word.isascii() else [word[:-1]]
+            if not word.isascii():
+                found += [f for f in forms(word[:-1]) if f]
+            wanted.setdefault("amount", []).extend(found)
+    return {
+        label: [s for s in sentences if any(normalize(w) in normalize(s) for w in words)]
+        for label, words in wanted.items()
+        if words
+    }
 
 
 def on_subject(

@@ -1,5 +1,7 @@
 from assistant.answer.answerability import (
+    about_quantity,
     answer_cues,
+    asked_quantities,
     missing_answer_type,
     missing_article,
     missing_names,
@@ -123,3 +125,49 @@ def test_a_figure_answers_only_in_a_sentence_about_the_questions_subject() -> No
     assert (
         missing_answer_type("What is the corporate income tax rate in Japan?", []) == "percentage"
     )
+
+
+MINOR_CHANGE = (
+    "当該資金の額について十パーセント未満の増減を伴うもの（安定供給確保支援法人の助成金に係るもの）"
+)
+
+
+def test_the_quantity_a_figure_question_measures_is_read_from_its_words() -> None:
+    assert asked_quantities("助成金の補助率はどれくらいですか") == (["補助率"], ["助成金"])
+    assert asked_quantities("What is the subsidy rate?") == (["subsidy"], [])
+    assert asked_quantities("手数料の金額は？") == ([], ["手数料"])  # 金額 names no quantity
+
+
+def test_a_rate_is_stated_only_where_the_rate_itself_is_named() -> None:
+    def no_forms(_word: str) -> list[str]:
+        return []
+
+    # the plan's funds may change by under ten percent: that is no subsidy rate
+    question = "助成金の補助率は何パーセントですか？"
+    named = about_quantity(question, [MINOR_CHANGE], no_forms)
+    assert named == {"percentage": []}
+    assert missing_answer_type(question, [MINOR_CHANGE], by_type=named) == "percentage"
+    assert missing_answer_type(question, [MINOR_CHANGE]) is None  # what the check was before
+    # a sentence naming the rate, or the rate built on the thesaurus's other form, states it
+    stated = "助成率は、対象経費の二分の一以内とする。"
+    forms = {"補助": ["助成"]}
+    named = about_quantity(question, [MINOR_CHANGE, stated], lambda w: forms.get(w, []))
+    assert named == {"percentage": [stated]}
+    assert missing_answer_type(question, [MINOR_CHANGE, stated], by_type=named) is None
+    # an English rate is looked for by the glossary's Japanese words for its noun
+    glossary = {"subsidy": ["助成金", "補助金"]}
+    english = about_quantity("What is the subsidy rate?", [MINOR_CHANGE, stated], glossary.get)
+    assert english == {"percentage": [stated]}
+    # a word the glossary lacks ("the rate") and a figure asked without its noun check nothing
+    assert about_quantity("What is the rate?", [MINOR_CHANGE], lambda _w: []) == {}
+    assert about_quantity("何パーセントですか？", [MINOR_CHANGE], no_forms) == {}
+
+
+def test_a_sum_is_stated_where_its_noun_is_named() -> None:
+    question = "補償金の額はいくらですか？"
+    sentences = ["手数料は、二万円とする。", "補償金の額は、損失の額とし、五十万円を限度とする。"]
+    named = about_quantity(question, sentences, lambda _w: [])
+    assert named == {"amount": [sentences[1]]}
+    assert missing_answer_type(question, sentences, by_type=named) is None
+    only_fee = about_quantity(question, sentences[:1], lambda _w: [])
+    assert missing_answer_type(question, sentences[:1], by_type=only_fee) == "amount"
