@@ -7,8 +7,9 @@ the neighbouring ordinance, which says 「需給ひっ迫時における措置�
 candidates, those whose text holds a quoted phrase verbatim (NFKC, blanks ignored) take the
 first positions, in their order, and the rest follow in theirs; the scores stay with the
 positions, so the list stays sorted. A quote no candidate holds (the asker's own paraphrase:
-『技術の移転について報告を出してください』 said by an official) changes nothing, nor does a quote
-of one or two characters (「不明」), which says too little to pick a passage by.
+『技術の移転について報告を出してください』 said by an official) changes nothing, nor does a quoted
+term (「事前相談」, 「製造業X」: fewer than ``MIN_QUOTE_CHARS`` characters), which keyword search
+already weighs.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from assistant.types import Hit, Query
 
 # 「…」, 『…』 and “…” / "…" around the quoted words (the inner pair of 『』 inside 「」 as well).
 _QUOTED = re.compile(r"「([^「」]+)」|『([^『』]+)』|“([^“”]+)”|\"([^\"]+)\"")
-# Shorter quotes name too little to pick a passage by (「不明」, 「X」).
-MIN_QUOTE_CHARS = 3
+# A quote shorter than this is a term in quotation marks (「事前相談」, 「製造業X」), which keyword
+# search already weighs and which many passages use: only a quoted phrase, the document's
+# wording of a clause, picks out the passage it was copied from. (With terms counted, govfaq-
+# dev's 「事前相談」を含む名称変更の手続 lost its answer to three passages saying 事前相談.)
+MIN_QUOTE_CHARS = 8
 _BLANKS = re.compile(r"\s+")
 
 

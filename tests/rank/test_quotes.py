@@ -34,12 +34,13 @@ def _ids(hits: list[Hit]) -> list[str]:
 
 def test_quoted_phrases_are_read_in_every_kind_of_quotation_mark() -> None:
     assert quoted_phrases("要件にある『需給が ひっ迫した場合』とは") == ["需給がひっ迫した場合"]
-    assert quoted_phrases('「製造業Ｘ」と“supply chain”と"GOCO"') == [
-        "製造業X",
+    assert quoted_phrases('「製造業Ｘの考え方」と“supply chain”と"GOCO scheme"') == [
+        "製造業Xの考え方",
         "supplychain",
-        "GOCO",
+        "GOCOscheme",
     ]
-    assert quoted_phrases("報告書には「不明」と書く") == []  # two characters say too little
+    # a quoted term is no phrase: keyword search weighs it already
+    assert quoted_phrases("報告書には「不明」と書く。「事前相談」と「製造業X」") == []
 
 
 def test_the_candidates_holding_the_quote_come_first_with_the_scores_kept(tmp_path: Path) -> None:
@@ -48,9 +49,11 @@ def test_the_candidates_holding_the_quote_come_first_with_the_scores_kept(tmp_pa
     ranked = QuotedWords().apply(asked, hits, _context(tmp_path))
     assert _ids(ranked) == ["quoted", "documents", "near", "term"]
     assert [h.score for h in ranked] == [h.score for h in hits]
-    # a term quoted in full width is found in the passage's normalized text
-    ranked = QuotedWords().apply(query("「製造業Ｘ」とは"), hits, _context(tmp_path))
+    # a phrase quoted in full width is found in the passage's normalized text
+    ranked = QuotedWords().apply(query("「製造業Ｘとは、製造業の」とは"), hits, _context(tmp_path))
     assert _ids(ranked)[0] == "term"
+    # a quoted term moves nothing
+    assert QuotedWords().apply(query("「製造業Ｘ」とは"), hits, _context(tmp_path)) == hits
 
 
 def test_a_quote_no_candidate_holds_moves_nothing(tmp_path: Path) -> None:
