@@ -252,9 +252,9 @@ def _not_indexed(laws: Sequence[str], english: bool) -> str:
 
 def _not_mentioned(names: Sequence[str], english: bool) -> str:
     """The reason given when the documents never mention what the question names."""
-    joined = "、".join(names)
+    # Each name in its own brackets: 「今年度」「半導体向け助成金」, not one name 「今年度、半導体…」.
     return (
-        f"the documents do not mention {joined}"
+        f"the documents do not mention {', '.join(names)}"
         if english
-        else f"文書に「{joined}」への言及がありません"
+        else f"文書に{''.join(f'「{name}」' for name in names)}への言及がありません"
     )

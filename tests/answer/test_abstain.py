@@ -41,3 +41,7 @@ def test_a_weak_answer_names_the_compounds_no_passage_uses() -> None:
     english = query("How is a registry password kept?", language="en")
     assert "do not mention 登記識別情報" in (abstention.weak_reason(english, weak) or "")
     assert abstention.weak_reason(query("x"), Evidence(0.8, 0.1, 0.05)) is None
+    two = Evidence(0.8, 0.1, 0.05, unknown=("今年度", "半導体向け助成金"))
+    assert abstention.weak_reason(query("今年度の半導体向け助成金"), two) == (
+        "文書に「今年度」「半導体向け助成金」への言及がありません"
+    )
