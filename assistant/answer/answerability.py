@@ -314,14 +314,16 @@ def about_quantity(
             wanted.setdefault("percentage", []).extend(found)
     if "amount" in asked:
         for word in sums:
-            found = [f for f in forms(word) if f] if word.isascii() else [word[:-1]]
-            if not word.isascii():
-                found += [f for f in forms(word[:-1]) if f]
+            if word.isascii():
+                found = [f for f in forms(word) if f]
+            else:
+                found = [word[:-1], *(f for f in forms(word[:-1]) if f)]
             wanted.setdefault("amount", []).extend(found)
+    texts = [normalize(s) for s in sentences]
     return {
-        label: [s for s in sentences if any(normalize(w) in normalize(s) for w in words)]
+        label: [s for s, t in zip(sentences, texts, strict=True) if any(w in t for w in targets)]
         for label, words in wanted.items()
-        if words
+        if (targets := [normalize(w) for w in words])
     }
 
 
