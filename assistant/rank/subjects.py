@@ -10,6 +10,13 @@ place; else: the closest to the question) and places them after the first ``afte
 subject of the turn it refers to when that turn was answered from the subject's provisions
 (its anchors), whatever words it uses itself.
 
+A question on what follows a breach of the scheme (「技術移転の事前報告をしなかったら罰則は
+ありますか」) is answered by the penalty the law links to the scheme's provisions (外為法第七十一条:
+「第五十五条の八の規定に基づく命令の規定に違反して、報告をせず…」), which retrieval cannot tell
+from the dozens of other penalties in the same words: it ranked the one for technology-import
+contracts (第七十条) first. Those penalties (``law.graph.consequences_for``) are placed first,
+ahead of the first hit; the scheme's provisions follow them.
+
 It runs after the delegation and reference steps, so that what they insert after a top passage
 does not push the provisions down, and it keeps the first hit first: a question on what the
 scheme is (「技術を海外へ移転する際の事前報告とはどのような枠組みですか」) is answered by the
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.answer.answerability import sanction_asked
 from assistant.rank import RankContext
 from assistant.subjects import Subject, SubjectIndex
 from assistant.types import Hit, Query
@@ -38,7 +46,9 @@ class SubjectProvisions:
         self.after = after
 
     def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
-        """The hits with each asked subject's provisions (one chunk each) placed at ``after``."""
+        """The hits with each asked subject's provisions (one chunk each) placed at ``after``,
+        and, for a question on what follows a breach, the provisions punishing a breach of
+        them placed first."""
         subjects = self.index.asked_in(query.text) or self._continued(query, context)
         if not subjects:
             return hits
@@ -49,11 +59,22 @@ class SubjectProvisions:
                 best = self._best_chunk(query, context, provision.source, provision.article, rank)
                 if best is not None and best not in chosen:
                     chosen.append(best)
+        sanctions = self._sanctions(query, context, subjects)
+        if sanctions:
+            hits = self._place(query, context, hits, sanctions, 0)
+        return self._place(query, context, hits, chosen, self.after + len(sanctions))
+
+    @staticmethod
+    def _place(
+        query: Query, context: RankContext, hits: list[Hit], chosen: list[str], place: int
+    ) -> list[Hit]:
+        """The hits with the ``chosen`` chunks right after the first ``place``: one already
+        there keeps its place; the others come in their ranked order, then the ones brought
+        in (at the score of the hit before them, so the list stays sorted)."""
         if not chosen:
             return hits
-        # A provision already among the first ``after`` hits keeps its place; the others come
-        # right after those hits: the ranked ones in their order, then the ones brought in.
-        place = min(self.after, len(hits))
+        rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
+        place = min(place, len(hits))
         moving = sorted(
             (c for c in chosen if rank.get(c, len(hits)) >= place),
             key=lambda c: rank.get(c, len(hits)),
@@ -66,6 +87,31 @@ class SubjectProvisions:
         added = iter(context.new_hits([c for c in moving if c not in rank], query, score))
         moved = [replace(hits[rank[c]], score=score) if c in rank else next(added) for c in moving]
         return hits[:place] + moved + kept
+
+    @staticmethod
+    def _sanctions(query: Query, context: RankContext, subjects: tuple[Subject, ...]) -> list[str]:
+        """For a question on what follows a breach (「報告をしなかったら罰則は」), the provisions
+        the law itself links to the subjects' provisions as their penalties and consequences
+        (``law.graph``: 「第五十五条の八の規定に基づく命令の規定に違反して、報告をせず…」).
+
+        Retrieval finds a penalty provision by the question's words, and the penalty articles
+        list dozens of breaches in the same words (「報告をせず、又は虚偽の報告をした」): the
+        one for technology-import contracts ranked above the one for the scheme asked about.
+        The cross-reference says which is meant; none is placed when none links."""
+        graph = context.snapshot.references
+        if graph is None or not sanction_asked(query.search_text):
+            return []
+        snapshot = context.snapshot
+        found: dict[str, None] = {}
+        for subject in subjects:
+            for provision in subject.provisions:
+                for cid in snapshot.article_chunks(provision.source, provision.article):
+                    found.update(dict.fromkeys(graph.consequences_for(cid)))
+        return [
+            c
+            for c in found
+            if c in snapshot.chunks and snapshot.allows(snapshot.chunks[c], query.search_filter)
+        ]
 
     def _continued(self, query: Query, context: RankContext) -> tuple[Subject, ...]:
         """The subjects a follow-up continues: those whose provisions the turn it refers to was

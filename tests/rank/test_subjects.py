@@ -13,6 +13,18 @@ LAW = (
     Block("主務大臣は、取引を行つた者に対し、報告を求めることができる。", article="第五十五条の八"),
     Block("技術導入契約の締結は、届け出なければならない。", article="第三十条"),
     Block("この法律において「技術」とは、製造に関する技術をいう。", article="第二条"),
+    # Two penalties in the same words: one for the technology-import notice, one for the
+    # reporting power the scheme is made of.
+    Block(
+        "第三十条の規定による届出をせず、又は虚偽の届出をして、技術導入契約の締結をした者は、"
+        "一年以下の拘禁刑に処する。",
+        article="第七十条",
+    ),
+    Block(
+        "第五十五条の八の規定に基づく命令の規定に違反して、報告をせず、又は虚偽の報告をした"
+        "者は、五十万円以下の罰金に処する。",
+        article="第七十一条",
+    ),
 )
 ORDINANCE = (
     Block(
@@ -132,3 +144,47 @@ def test_a_follow_up_continues_the_subject_its_earlier_turn_was_answered_from(
     # Anchored elsewhere (the technology-import article), it is left alone.
     other = hits[0].chunk.chunk_id
     assert step.apply(query("その届出は", anchors=(other,)), hits, context) == hits
+
+
+def _with_the_wrong_penalty_first(tmp_path: Path) -> tuple[RankContext, list[Hit]]:
+    context, hits = _setup(tmp_path)
+    snapshot = context.snapshot
+    wrong = snapshot.chunks[snapshot.article_chunks("law.md", "第七十条")[0]]
+    return context, [Hit(wrong, 1.1), *hits]
+
+
+def test_a_penalty_question_gets_the_penalty_the_law_links_to_the_scheme_first(
+    tmp_path: Path,
+) -> None:
+    context, hits = _with_the_wrong_penalty_first(tmp_path)
+    ranked = SubjectProvisions(INDEX, after=1).apply(
+        query("技術移転の事前報告をしなかったら罰則はありますか"), hits, context
+    )
+    # The penalty citing 第五十五条の八 first (brought in: retrieval missed it), then the
+    # first hit, then the scheme's provisions.
+    assert _cited(ranked)[:4] == [
+        "law.md:第七十一条",
+        "law.md:第七十条",
+        "law.md:第五十五条の八",
+        "ordinance.md:第十条",
+    ]
+    assert ranked[0].score == hits[0].score
+    assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
+
+
+def test_a_follow_up_on_the_penalty_continues_the_scheme(tmp_path: Path) -> None:
+    context, hits = _with_the_wrong_penalty_first(tmp_path)
+    power = next(h.chunk.chunk_id for h in hits if h.chunk.article == "第五十五条の八")
+    ranked = SubjectProvisions(INDEX, after=1).apply(
+        query("報告しなかった場合の罰則は？", anchors=(power,)), hits, context
+    )
+    assert _cited(ranked)[0] == "law.md:第七十一条"
+
+
+def test_no_penalty_is_placed_for_a_question_not_about_a_breach(tmp_path: Path) -> None:
+    context, hits = _with_the_wrong_penalty_first(tmp_path)
+    ranked = SubjectProvisions(INDEX, after=1).apply(
+        query("技術移転の事前報告はいつまでに出しますか"), hits, context
+    )
+    assert "law.md:第七十一条" not in _cited(ranked)
+    assert _cited(ranked)[0] == "law.md:第七十条"  # the first hit keeps its place
