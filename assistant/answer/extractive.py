@@ -81,6 +81,7 @@ class ExtractiveAnswerer:
             cues=answer_cues(query.text),
             weights=self.weights,
             earlier=snapshot.preceding,
+            penalties=snapshot.references.penalties if snapshot.references else (),
         )
         follow = asks_for_definition(query.question)
 

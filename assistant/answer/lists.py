@@ -54,7 +54,9 @@ def is_list_item(sentence: str, law: bool) -> bool:
     return not sentence.endswith("。") or (law and bool(_ITEM_ENDING.search(sentence)))
 
 
-def _is_item(chunk: Chunk, index: int) -> bool:
+def is_item(chunk: Chunk, index: int) -> bool:
+    """Whether the chunk's ``index``-th sentence is a list item (by its line's depth in
+    labelled law text, else by its form: ``is_list_item``)."""
     depths = sentence_depths(chunk)
     if depths is not None:
         return depths[index] > 0
@@ -90,7 +92,7 @@ def introducer_of(chunk: Chunk, index: int) -> int | None:
     "費用の負担区分" quoted alone does not say that it is something the contract must state;
     "契約において、次に掲げる事項を定める" does, and its items follow it in the answer.
     """
-    if not _is_item(chunk, index):
+    if not is_item(chunk, index):
         return None
     lead = _lead_in(chunk, index)
     return None if lead is None or lead < 0 else lead
@@ -105,7 +107,7 @@ def leads_of(chunk: Chunk, index: int, earlier: Neighbour | None) -> list[tuple[
     """
     chain: list[tuple[Chunk, int]] = []
     current, position = chunk, index
-    while _is_item(current, position) and len(chain) < 3:
+    while is_item(current, position) and len(chain) < 3:
         lead = _lead_in(current, position)
         if lead is None:
             break

@@ -16,14 +16,16 @@ Which sentence introduces which items, in labelled law text and across chunks, i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.answer.confidence import content_tokens
 from assistant.answer.lists import (
+    LAW_KINDS,
     Neighbour,
+    is_item,
     items_continued,
     leads_of,
     list_items_after,
@@ -74,6 +76,7 @@ def candidate_sentences(
     cues: Sequence[re.Pattern[str]] = (),
     weights: QuotingWeights | None = None,
     earlier: Neighbour | None = None,
+    penalties: Collection[str] = (),
 ) -> list[ScoredSentence]:
     """Every sentence of the top passages, scored against the question.
 
@@ -128,7 +131,58 @@ def candidate_sentences(
         weight = 1.0 if sentence.endswith("。") else weights.bare_item
         score = (coverage + prior + float(meaning) + cue) * weight
         scored.append(ScoredSentence(sentence, rank, index, score))
-    return scored
+    return citing_items_first(hits[: weights.passages], scored, penalties)
+
+
+# An article a law sentence cites: 「第五十五条の八の規定に基づく…」, 「第五十二条第一項」.
+_CITED_ARTICLE = re.compile(
+    r"第[〇一二三四五六七八九十百千]+条(?:の[〇一二三四五六七八九十百千]+)*"
+)
+
+
+def citing_items_first(
+    hits: Sequence[Hit], scored: list[ScoredSentence], penalties: Collection[str]
+) -> list[ScoredSentence]:
+    """Within a penalty provision's items (``penalties``: the chunk ids the law graph knows
+    as penalties), those citing an article another of the quoted passages is from (same
+    document) take the best of the items' scores, in their order.
+
+    A penalty article lists its breaches in the same words (「…の規定による報告をせず、又は虚偽
+    の報告をしたとき。」 for 第五十五条の六, の七 and の八 alike), so the question's words cannot tell
+    the items apart; the passages beside it can: when 第五十五条の八 itself is among the
+    passages quoted, the item citing it is the one the answer is about. Only the items trade
+    scores, so no sentence rises past one it did not tie with on the question's words; a
+    passage whose items cite none of the others, or all of them, is left as it is.
+
+    Penalties only: an item of a penalty article is *named by* the provision whose breach it
+    punishes, while the items of other lists merely mention provisions (「第三十三条第二項第四号に
+    おいて「貸付金融機関」という」), and preferring those put a loans item before the
+    consultation item a question on 相談窓口 asked for (domain q053, in a first version)."""
+    out = list(scored)
+    by_rank: dict[int, list[int]] = {}
+    for position, sentence in enumerate(scored):
+        by_rank.setdefault(sentence.hit_rank, []).append(position)
+    for rank, positions in by_rank.items():
+        chunk = hits[rank].chunk
+        if chunk.kind not in LAW_KINDS or chunk.chunk_id not in penalties:
+            continue
+        others = {
+            h.chunk.article
+            for h in hits
+            if h.chunk.source == chunk.source and h.chunk.article not in ("", chunk.article)
+        }
+        items = [p for p in positions if is_item(chunk, scored[p].index)]
+        citing = [p for p in items if others.intersection(_CITED_ARTICLE.findall(scored[p].text))]
+        rest = [p for p in items if p not in citing]
+        if not citing or not rest:
+            continue
+        scores = sorted((scored[p].score for p in items), reverse=True)
+        movers = sorted(citing, key=lambda p: -scored[p].score) + sorted(
+            rest, key=lambda p: -scored[p].score
+        )
+        for p, score in zip(movers, scores, strict=True):
+            out[p] = replace(scored[p], score=score)
+    return out
 
 
 def following_sentence(hits: Sequence[Hit], best: ScoredSentence) -> ScoredSentence | None:

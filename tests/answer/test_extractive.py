@@ -238,3 +238,51 @@ def test_any_of_the_five_passages_shown_can_supply_the_answer() -> None:
     # The fifth passage (rank 4) is a candidate, with the lowest prior; a sixth is not.
     assert {s.hit_rank for s in scored} == {0, 1, 2, 3, 4}
     assert scored[0].score > scored[4].score
+
+
+def test_of_a_penalty_s_items_the_one_citing_another_quoted_passage_comes_first() -> None:
+    from assistant.answer.quoting import candidate_sentences
+
+    penalty = _hit(
+        "次の各号のいずれかに該当するときは、その違反行為をした者は、五十万円以下の罰金に処する。\n"
+        "八 第五十五条の七の規定に基づく命令の規定に違反して、報告をせず、又は虚偽の報告をしたとき。\n"
+        "九 第五十五条の八の規定に違反して、報告をせず、又は虚偽の報告をしたとき。",
+        "p",
+        "第七十一条",
+    )
+    power = _hit(
+        "主務大臣は、取引をした者に対し、報告を求めることができる。", "q", "第五十五条の八"
+    )
+    words = ["報告", "命令"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+
+    def item_scores(hits: list[Hit], penalties: tuple[str, ...] = ("p",)) -> dict[str, float]:
+        scored = candidate_sentences(hits, words, tokenize, lambda _: 1.0, penalties=penalties)
+        return {s.text[:2]: s.score for s in scored if s.hit_rank == 0 and s.index > 0}
+
+    alone = item_scores([penalty])
+    assert alone["八 "] > alone["九 "]  # 八 has one word more of the question (命令)
+    beside = item_scores([penalty, power])
+    # With 第五十五条の八 quoted beside it, the item citing it comes first: the two trade.
+    assert beside["九 "] > beside["八 "]
+    assert sorted(beside.values()) == sorted(alone.values())
+    # A list that is not a penalty's (the law graph does not know it as one) is left alone.
+    assert item_scores([penalty, power], penalties=()) == alone
+
+
+def test_items_citing_no_other_quoted_passage_keep_their_scores() -> None:
+    from assistant.answer.quoting import candidate_sentences
+
+    penalty = _hit(
+        "次の各号のいずれかに該当するときは、罰金に処する。\n"
+        "一 第三十条の規定による届出をせず、技術導入契約の締結をしたとき。\n"
+        "二 第五十五条の報告をせず、又は虚偽の報告をしたとき。",
+        "p",
+        "第七十条",
+    )
+    other = _hit("主務大臣は、報告を求めることができる。", "q", "第五十五条の八")
+    words = ["報告", "届出"]
+    tokenize = lambda text: [w for w in words if w in text]  # noqa: E731
+    alone = candidate_sentences([penalty], words, tokenize, lambda _: 1.0, penalties=("p",))
+    beside = candidate_sentences([penalty, other], words, tokenize, lambda _: 1.0, penalties=("p",))
+    assert [s.score for s in beside if s.hit_rank == 0] == [s.score for s in alone]
