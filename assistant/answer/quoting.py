@@ -151,8 +151,10 @@ def citing_items_first(
     の報告をしたとき。」 for 第五十五条の六, の七 and の八 alike), so the question's words cannot tell
     the items apart; the passages beside it can: when 第五十五条の八 itself is among the
     passages quoted, the item citing it is the one the answer is about. Only the items trade
-    scores, so no sentence rises past one it did not tie with on the question's words; a
-    passage whose items cite none of the others, or all of them, is left as it is.
+    scores (no item gets a score none of its list had); a passage whose items cite none of
+    the others, or all of them, is left as it is. What an item cites is read by a plain
+    pattern of article numbers, not by ``law.references.parse_references`` as the law graph
+    reads it (which would leave out another law's 第N条 named in an item).
 
     Penalties only: an item of a penalty article is *named by* the provision whose breach it
     punishes, while the items of other lists merely mention provisions (「第三十三条第二項第四号に
