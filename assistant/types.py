@@ -179,6 +179,9 @@ class Query:
     # The noun compounds of ``search_text`` (its words, as the documents would write them
     # whole): the abstention asks whether the index ever uses each.
     compounds: tuple[Compound, ...] = ()
+    # The names of ``names`` that are countries (中国, 米国, 日本): the laws call them 外国 or
+    # 本邦, so a passage may cover one without naming it (``answer.abstain``).
+    countries: tuple[str, ...] = ()
 
     @property
     def english(self) -> bool:

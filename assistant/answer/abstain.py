@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.answerability import (
     about_quantity,
+    asking_part,
     missing_answer_type,
     missing_article,
     missing_names,
@@ -22,6 +23,7 @@ from assistant.answer.confidence import DenseBands, measure_evidence
 from assistant.answer.scope import (
     asks_about_own_case,
     asks_for_advice,
+    country_terms,
     mentioned,
     out_of_scope_names,
     unindexed_frames,
@@ -183,8 +185,9 @@ class Abstention:
         """
         english = query.english
         stated = decisive if on_subject is None else on_subject
-        measured = about_quantity(query.text, stated, lambda stem: self._forms(query, stem))
-        answer_type = missing_answer_type(query.text, stated, decisive, measured)
+        asked = asking_part(query.text)
+        measured = about_quantity(asked, stated, lambda stem: self._forms(query, stem))
+        answer_type = missing_answer_type(asked, stated, decisive, measured)
         if answer_type:
             return (
                 f"no {answer_type} is stated"
@@ -201,6 +204,10 @@ class Abstention:
                     list(query.names), [keyword.tokens_of(h.chunk.chunk_id) for h in hits]
                 )
                 if not _named_in(self._japanese_for(name), hits)
+                and not (
+                    name in query.countries
+                    and _named_in(country_terms(name, query.search_text), hits)
+                )
             ]
         )
         if names:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.japanese import normalize
+from assistant.japanese import normalize, split_sentences
 from assistant.types import Hit
 
 _NUM = r"[0-9〇一二三四五六七八九十百千万億兆]"
@@ -222,6 +222,23 @@ def without_law_numbers(text: str) -> str:
 # (「次の各号のいずれかに該当する場合には、…罰金に処する。」) and names the breach only in the
 # items, so the sentence stating it never shares the question's words.
 ANYWHERE = frozenset({"penalty"})
+
+
+# A sentence that asks: ends in a question mark or in か (「…ですか。」「…でしょうか」).
+_ASKING = re.compile(r"(?:[?？]|か[。.]?)$")
+
+
+def asking_part(question: str) -> str:
+    """The sentences of a question that ask, without those that set the scene.
+
+    「無許可で技術を提供した会社には、罰金とは別に、…禁止できると聞きました。最長で何年間禁止
+    されるのですか？」 asks for a length of time; the fine is what the asker already knows. The
+    kind of answer asked for is read from the asking sentences; a question none of whose
+    sentences ends as a question (「罰則について教えてください。」) is read whole.
+    """
+    sentences = split_sentences(question)
+    asking = [s for s in sentences if _ASKING.search(s.strip())]
+    return "".join(asking) if asking and len(asking) < len(sentences) else question
 
 
 def missing_answer_type(

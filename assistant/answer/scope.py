@@ -69,8 +69,12 @@ _ADVICE = re.compile(
 )
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
 # (自社 is left out: 「メーカーから、自社製品が対象になるのかと照会」 is a third party's case.)
+# Within one sentence: 「弊社はトラック運送会社です。…の対象になり得る業種は」 introduces the
+# asker, then asks what the rule covers. Whether an act is punished (「当社の社員が漏らした場合
+# でも、罰則の対象になりますか」) is what a penalty provision states, not an interpretation.
 _OWN_CASE = re.compile(
-    r"(?:弊社|当社|うちの|我が社|私どもの).{0,40}?(?:該当|当た(?:り|る)|対象にな|違反にな|違法にな|抵触)"
+    r"(?:弊社|当社|うちの|我が社|私どもの)[^。？?]{0,40}?"
+    r"(?:該当|当た(?:り|る)|(?<!罰則の)(?<!処罰の)(?<!罰金の)(?<!刑罰の)対象にな|違反にな|違法にな|抵触)"
     r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)",
     re.IGNORECASE,
 )
@@ -168,6 +172,30 @@ def discussed(snapshot: Snapshot, law: str) -> bool:
     key = normalize(law)
     prose = re.compile(re.escape(key) + r"(?![第(（等])")
     return any(prose.search(text) for text in _best_bigram_matches(snapshot, key))
+
+
+# Japan by the names the laws use (外為法第六条: 「本邦」とは、本州、北海道、…), and what they call
+# every other country (「外国」とは、本邦以外の地域をいう; 海外 and 国外 in guidance and prose).
+_HOME = frozenset({"日本", "日本国", "本邦", "我が国", "わが国"})
+_HOME_TERMS = ("本邦", "日本国", "国内", "我が国")
+_FOREIGN_TERMS = ("外国", "海外", "国外")
+# A question asked within a country's own rules or authorities (「米国の秘密特許制度では」
+# 「ドイツの輸出管理当局の許可」): that country's law, which the documents do not hold, not a
+# destination or a place of business the laws' 外国 covers.
+_COUNTRY_FRAME = (
+    r"(?:(?:の|における|での)[一-龥ァ-ヶー・A-Za-z]{0,12}?"
+    r"(?:制度|法令|法律|法|規則|規制|ルール|当局|政府|基準|税制)|では|において|における|上の)"
+)
+
+
+def country_terms(country: str, text: str) -> tuple[str, ...]:
+    """The laws' words for a country the question names: 本邦 for Japan, 外国 for any other,
+    unless the question is asked within that country's own rules (then none: see above)."""
+    if country in _HOME:
+        return _HOME_TERMS
+    if re.search(re.escape(country) + _COUNTRY_FRAME, normalize(text)):
+        return ()
+    return _FOREIGN_TERMS
 
 
 def asks_about_own_case(text: str) -> bool:

@@ -105,17 +105,44 @@ class JapaneseTokenizer:
 
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
         """A question's tokens and names from one SudachiPy pass (a question is analysed once)."""
-        tokens, names, _compounds = self.analyse_fully(text)
+        tokens, names, _compounds, _countries = self.analyse_fully(text)
         return tokens, names
 
-    def analyse_fully(self, text: str) -> tuple[list[str], list[str], list[Compound]]:
-        """A question's tokens, names and noun compounds from one SudachiPy pass."""
+    def analyse_fully(
+        self, text: str
+    ) -> tuple[list[str], list[str], list[Compound], list[str]]:
+        """A question's tokens, names, noun compounds and the names of countries among its
+        names, from one SudachiPy pass."""
         text = normalize(text)
         if len(text) > _MAX_PIECE_CHARS:
             head = self._morphemes(text[:_MAX_PIECE_CHARS])
-            return self.tokenize(text), self._names(head), self._compounds(head)
+            return (
+                self.tokenize(text),
+                self._names(head),
+                self._compounds(head),
+                self._countries(head),
+            )
         morphemes = self._morphemes(text)
-        return self._tokens(morphemes), self._names(morphemes), self._compounds(morphemes)
+        return (
+            self._tokens(morphemes),
+            self._names(morphemes),
+            self._compounds(morphemes),
+            self._countries(morphemes),
+        )
+
+    @staticmethod
+    def _countries(morphemes: list[Any]) -> list[str]:
+        """The names the dictionary knows as countries (地名・国: 中国, 米国, 日本), in the form
+        ``_names`` gives them. The laws speak of countries only as 外国 and 本邦 (外為法第六条),
+        so the answer check reads a country in a question through those terms."""
+        return list(
+            dict.fromkeys(
+                m.normalized_form().lower()
+                for m in morphemes
+                if not m.surface().strip().isascii()
+                and tuple(m.part_of_speech()[1:4]) == ("固有名詞", "地名", "国")
+            )
+        )
 
     @classmethod
     def _compounds(cls, morphemes: list[Any]) -> list[Compound]:

@@ -77,7 +77,7 @@ class QueryBuilder:
         topic = kanji_article_numbers(strip_preamble(context)) if context.strip() else ""
         retrieval_text = f"{topic} {search_text}" if topic else search_text
         keyword_text = self._keyword_text(retrieval_text, english)
-        tokens, names, compounds = self._tokenizer.analyse_fully(search_text)
+        tokens, names, compounds, countries = self._tokenizer.analyse_fully(search_text)
         words = tuple(tokens)
         keyword_words = (
             tuple(self._tokenizer.tokenize(keyword_text)) if keyword_text != search_text else words
@@ -91,6 +91,7 @@ class QueryBuilder:
             words=words,
             keyword_words=keyword_words,
             names=tuple(names),
+            countries=tuple(countries),
             vector=self._vector(retrieval_text, keyword_text, english),
             search_filter=search_filter or SearchFilter(),
             k=k,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from assistant.answer.abstain import Abstention
 from assistant.index.keyword import JapaneseTokenizer
-from assistant.types import Evidence
+from assistant.types import Evidence, Hit, Query
 from tests.fakes import chunk, memory_snapshot, query
 
 TOKENIZER = JapaneseTokenizer()
@@ -20,7 +20,7 @@ def test_a_compound_is_unknown_when_no_passage_uses_it_and_nothing_translates_it
     ]
     _, snapshot = memory_snapshot(chunks, tmp_path)
     text = "登記識別情報と特定重要物資とインフラ設備と経産省所管"
-    _tokens, _names, compounds = TOKENIZER.analyse_fully(text)
+    _tokens, _names, compounds, _countries = TOKENIZER.analyse_fully(text)
     asked = replace(
         query(text),
         compounds=tuple(compounds),
@@ -44,4 +44,52 @@ def test_a_weak_answer_names_the_compounds_no_passage_uses() -> None:
     two = Evidence(0.8, 0.1, 0.05, unknown=("今年度", "半導体向け助成金"))
     assert abstention.weak_reason(query("今年度の半導体向け助成金"), two) == (
         "文書に「今年度」「半導体向け助成金」への言及がありません"
+    )
+
+
+def test_a_country_the_passages_call_a_foreign_country_is_not_a_missing_name(
+    tmp_path: Path,
+) -> None:
+    """外為法第六条: 「外国」とは、本邦以外の地域をいう. A country named as where a technology goes
+    is covered by a passage on 外国; a question asked within that country's own rules is not."""
+    law = chunk(
+        "a", "特定技術を外国において提供する取引を行おうとする者は、許可を受けなければならない。"
+    )
+    _, snapshot = memory_snapshot([law], tmp_path)
+    hits = [Hit(law, 1.0)]
+    abstention = Abstention()
+
+    def asked(text: str) -> Query:
+        _tokens, names, _compounds, countries = TOKENIZER.analyse_fully(text)
+        return replace(query(text), names=tuple(names), countries=tuple(countries))
+
+    destination = asked("設計図を中国の取引先に渡すには許可が必要ですか？")
+    assert destination.countries == ("中国",)
+    assert abstention.reason(destination, hits, [law.text], snapshot.keyword) is None
+    # the US system itself is another law, which no passage holds
+    framed = asked("米国の秘密特許制度では許可が必要ですか？")
+    assert abstention.reason(framed, hits, [law.text], snapshot.keyword) == (
+        "文書に「米国」への言及がありません"
+    )
+    # a place that is not a country keeps its check; so does a country no passage covers
+    city = asked("大阪の取引先に渡すには許可が必要ですか？")
+    assert city.countries == ()
+    assert abstention.reason(city, hits, [law.text], snapshot.keyword) is not None
+    domestic = chunk("b", "特定重要物資の供給を確保する。", position=1)
+    assert abstention.reason(destination, [Hit(domestic, 1.0)], [domestic.text], snapshot.keyword)
+
+
+def test_the_kind_of_answer_is_read_from_the_sentences_that_ask(tmp_path: Path) -> None:
+    """「罰金とは別に…と聞きました。最長で何年間…」 asks for a length of time, not a penalty."""
+    law = chunk("a", "経済産業大臣は、三年以内の期間を限り、技術の提供を禁止することができる。")
+    _, snapshot = memory_snapshot([law], tmp_path)
+    question = query(
+        "無許可の会社には、罰金とは別に、大臣が提供を禁止できると聞きました。"
+        "最長で何年間禁止されるのですか？"
+    )
+    abstention = Abstention()
+    assert abstention.reason(question, [Hit(law, 1.0)], [law.text], snapshot.keyword) is None
+    penalty = query("無許可で提供した会社の罰則は何ですか？")
+    assert abstention.reason(penalty, [Hit(law, 1.0)], [law.text], snapshot.keyword) == (
+        "該当する罰則の記載がありません"
     )

@@ -6,6 +6,7 @@ from assistant.answer.answerability import missing_answer_type
 from assistant.answer.scope import (
     asks_about_own_case,
     asks_for_advice,
+    country_terms,
     framing_laws,
     named_things,
     out_of_scope_names,
@@ -79,6 +80,22 @@ def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None
     assert asks_about_own_case("Would moving our lab abroad be treated as a violation?")
     assert not asks_about_own_case("簡易水道事業も特定社会基盤事業の対象になりますか？")
     assert not asks_about_own_case("弊社は届出が必要ですか？")
+    # one sentence introduces the asker, the next asks what a rule covers
+    assert not asks_about_own_case(
+        "弊社はトラック運送会社です。特定社会基盤事業の対象になり得る業種に入っていますか？"
+    )
+    # whether an act is punished is what a penalty provision states
+    assert not asks_about_own_case("当社の社員が退職後に秘密を漏らしても、罰則の対象になりますか？")
+    assert asks_about_own_case("弊社の製品は規制の対象になりますか？")
+
+
+def test_a_country_is_the_laws_foreign_country_unless_its_own_rules_are_asked_about() -> None:
+    assert country_terms("中国", "設計図を中国の取引先に渡したい") == ("外国", "海外", "国外")
+    assert country_terms("米国", "日本で出願せずに米国に特許出願したら") == ("外国", "海外", "国外")
+    assert country_terms("日本", "日本の外為法は適用されますか")[0] == "本邦"
+    assert country_terms("米国", "米国の秘密特許制度では期間は何年ですか") == ()
+    assert country_terms("ドイツ", "ドイツの輸出管理当局の許可は") == ()
+    assert country_terms("韓国", "韓国では何が必要ですか") == ()
 
 
 def test_asking_what_to_buy_or_invest_in_is_recognized_not_questions_on_shares() -> None:

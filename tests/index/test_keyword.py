@@ -105,7 +105,7 @@ def test_postings_built_in_blocks_equal_one_block_bit_for_bit(monkeypatch) -> No
 
 
 def test_a_questions_noun_compounds_are_found_with_their_keyword_tokens() -> None:
-    _tokens, _names, compounds = TOKENIZER.analyse_fully(
+    _tokens, _names, compounds, _countries = TOKENIZER.analyse_fully(
         "登記識別情報は、令和5年に3回申請した特定重要物資の件でどう管理しますか？"
     )
     assert [(c.text, c.tokens) for c in compounds] == [
