@@ -99,6 +99,28 @@ def test_users_datasets_are_valid_against_the_current_laws(name: str) -> None:
     assert code == 0
 
 
+def test_the_fresh_development_set_is_valid_against_the_shipped_laws() -> None:
+    """users-fresh.jsonl (evals/datasets/README.md) holds against corpus/laws itself."""
+    path = ROOT / "evals" / "datasets" / "users-fresh.jsonl"
+    code = check_dataset.main(
+        [
+            str(path),
+            str(CORPUS / "laws"),
+            str(CORPUS / "articles"),
+            "--quiet",
+            "--min-total",
+            "80",
+            "--min-english",
+            "10",
+            "--min-unanswerable",
+            "16",
+            "--min-history",
+            "12",
+        ]
+    )
+    assert code == 0
+
+
 def test_users_split_follows_its_documented_rule() -> None:
     """evals/datasets/README.md: strata, pairs in id order, smaller sha256 of the id to dev."""
     parts: dict[str, tuple[str, Case]] = {}

@@ -2,7 +2,7 @@
 
 Runs every case through the same Assistant the CLI and UI use (real model, real Chroma),
 writes the JSON and Markdown reports to artifacts/, and fails with the list of metrics under
-their minimum. The development parts (domain.jsonl, users-dev.jsonl) are what weights and
+their minimum. The development parts (domain.jsonl, users-dev.jsonl, users-fresh.jsonl) are what weights and
 thresholds were chosen on; the test part (users-test.jsonl) was only ever measured, and its
 gate holds what was measured, so a change that loses ground on unseen questions fails CI.
 """
@@ -25,6 +25,7 @@ GATES = [
     ("domain", "thresholds.yaml"),
     ("users-dev", "thresholds-users-dev.yaml"),
     ("users-test", "thresholds-users-test.yaml"),
+    ("users-fresh", "thresholds-users-fresh.yaml"),
 ]
 
 
