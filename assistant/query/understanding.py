@@ -38,10 +38,16 @@ _COURTESY = re.compile(
 # 「…けれど、」「…ところ、」「…ので、」「…すみません、」.
 _LEADING_CLAUSE = re.compile(r"^(.+?(?:が|けど|けれど|けれども|ところ|ので|ません|です))、")
 # Phrases that announce a change of subject (a follow-up that starts one is not a follow-up).
+# Each phrase as people vary it: 話は/話が/話題は変わりますが, 別件/別の質問ですが, "on a
+# different topic", "changing the subject", "a separate question".
 TOPIC_SWITCH = re.compile(
-    r"^(?:話は変わりますが|話が変わりますが|別件(?:です|なのです)?が|全然違う話で恐縮ですが|"
-    r"違う話(?:です|になります)が|ところで|ちなみに|それとは別に|by the way|on another note|"
-    r"a different question|unrelated)[、,:：\s]*",
+    r"^(?:(?:話|話題)[はが]変わ(?:りますが|るのですが|るけど|って)|"
+    r"(?:別件|別の(?:質問|話|話題|件))(?:です|なのです|になります)?が|全然違う話で恐縮ですが|"
+    r"(?:全く|まったく|全然)?違う話(?:です|になります)?が|ところで|ちなみに|それとは別に|"
+    r"by the way|on (?:a|another) (?:different |separate |unrelated )?(?:topic|note|subject|matter)|"
+    r"(?:a |another )?(?:different|separate|unrelated) (?:question|topic|matter)|"
+    r"chang(?:ing|e) (?:of )?(?:the )?(?:subject|topic)|switching (?:topics?|subjects?)|"
+    r"unrelated(?:,? but)?)[、,:：.\s]*",
     re.IGNORECASE,
 )
 _QUESTION_END = re.compile(r"[?？]$|か[。]?$")

@@ -72,6 +72,19 @@ def test_a_follow_up_that_announces_a_new_subject_is_searched_on_its_own() -> No
     switched = "話は変わりますが、期間はどのくらいですか？"
     assert rewrite_followup(switched, history) == switched
     assert "施設委託管理者" in rewrite_followup("期間はどのくらいですか？", history)
+    # the phrases as people vary them, in Japanese and English
+    for opening in (
+        "話題は変わりますが、",
+        "別の質問ですが、",
+        "全く違う話ですが、",
+        "On a different topic: ",
+        "Changing the subject, ",
+        "A separate question: ",
+    ):
+        assert rewrite_followup(f"{opening}期間はどのくらいですか？", history) == (
+            f"{opening}期間はどのくらいですか？"
+        )
+        assert strip_preamble(f"{opening}期間はどのくらいですか？") == "期間はどのくらいですか？"
 
 
 def test_a_long_clause_with_a_courtesy_word_in_it_carries_the_subject_and_stays() -> None:
