@@ -221,6 +221,33 @@ def _replace_reference(question: str, subject: str) -> str:
     return question[: match.start()] + replacement + question[match.end() :]
 
 
+def _named_referent(
+    question: str, previous: str, topical: Callable[[str], bool] | None = None
+) -> str | None:
+    """The question with 「その支援法人」 read as the earlier phrase it names, or None.
+
+    A demonstrative before a noun points at the earlier phrase that noun is the end of, when
+    that phrase names a topic of the documents (``topical``; 「一定期間」 names none): after
+    「安定供給確保支援法人から助成金を受けられる」, 「その支援法人の指定」 is the
+    安定供給確保支援法人's, not the plan's or the subsidy's, so only that phrase replaces it.
+    """
+    match = _REFERRING.search(question)
+    if match is None or match.group() in ("同じ",):
+        return None
+    following = _PHRASE.match(question, match.end())
+    if following is None or len(following.group()) < 2:
+        return None
+    noun = following.group()
+    earlier = [
+        p
+        for p in key_phrases(previous)
+        if p != noun and p.endswith(noun) and is_subject(p) and (topical is None or topical(p))
+    ]
+    if not earlier:
+        return None
+    return question[: match.start()] + earlier[0] + question[following.end() :]
+
+
 def rewrite_followup(
     question: str, history: Sequence[Turn], topical: Callable[[str], bool] | None = None
 ) -> str:
@@ -233,6 +260,9 @@ def rewrite_followup(
     if not history or not needs_context(text, topical):
         return text
     previous = history[-1].searched_query
+    named = _named_referent(text, previous, topical)
+    if named is not None:
+        return named
     carried = [p for p in subject_phrases(previous) if p not in text]
     if not carried:
         carried = [p for p in key_phrases(previous) if p not in text][:2]
@@ -254,6 +284,8 @@ def topic_of(
     """
     if not history or not needs_context(question.strip(), topical):
         return ""
+    if _named_referent(question.strip(), history[-1].searched_query, topical) is not None:
+        return ""  # rewritten with the phrase it names, it stands on its own
     for turn in reversed(history):
         if not needs_context(turn.question, topical):
             return turn.question
@@ -345,6 +377,8 @@ class Conversation:
         quoted, not about whatever else says 期限."""
         if not self.turns or not needs_context(question.strip(), self.topical):
             return None
+        if _named_referent(question.strip(), self.turns[-1].searched_query, self.topical):
+            return None  # 「その支援法人」: the phrase it names, not the turn's passages
         return self.turns[-1]
 
     def add(self, question: str, searched_query: str, context: str = "") -> None:

@@ -126,6 +126,33 @@ def test_a_follow_up_refers_to_the_turn_just_before_and_a_new_subject_to_none() 
     assert Conversation().referent("それはいつからですか？") is None
 
 
+def test_a_demonstrative_before_a_noun_is_read_as_the_earlier_phrase_that_noun_ends() -> None:
+    earlier = (
+        "供給確保計画の認定を受けると、安定供給確保支援法人から助成金を受けられると聞きました。"
+    )
+    conversation = Conversation.replay([earlier])
+    question = "その支援法人の指定を受けられないのは、どのような法人ですか？"
+    # that phrase alone, and the question then stands on its own (no earlier turn's passages)
+    assert conversation.searched(question) == (
+        "安定供給確保支援法人の指定を受けられないのは、どのような法人ですか？"
+    )
+    assert conversation.context(question) == ""
+    assert conversation.referent(question) is None
+    # a noun no earlier phrase ends with keeps the earlier subjects and the earlier turn
+    assert "供給確保計画" in conversation.searched("その期限を過ぎたら？")
+    assert conversation.referent("その期限を過ぎたら？") == conversation.turns[0]
+
+    # an earlier phrase that names no topic of the documents is not a referent
+    def topical(phrase: str) -> bool:
+        return "特許" in phrase
+
+    patents = Conversation.replay(
+        ["特許出願の非公開制度とは？", "一定期間が過ぎたら外国に出願できますか？"], topical
+    )
+    assert patents.searched("その期間は何か月ですか？") != "一定期間は何か月ですか？"
+    assert patents.referent("その期間は何か月ですか？") == patents.turns[1]
+
+
 def test_question_words_are_never_carried_over_as_the_subject() -> None:
     asked = [
         Turn(
