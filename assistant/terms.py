@@ -43,19 +43,42 @@ class TermMap:
         return next((tuple(ja.split()) for en, ja in self.pairs if en == wanted), ())
 
 
+# Endings a head word is asked with: the same word inflected or derived ("compensate",
+# "compensated", "compensation"; "publish", "published"; "licence", "licensed").
+_LATINATE = re.compile(r"(?:ations?|at(?:e[ds]?|ing))$")
+_SPELLING = re.compile(r"n[cs]e$")  # licence / license, defence / defense
+
+
+def _head_forms(last: str) -> str:
+    """A pattern for the glossary phrase's head word in the forms a question uses it in: the
+    plural (「subsidy」 asked as "subsidies"), and the verb and noun of one stem (「compensation」
+    asked as "will the government compensate us?", 「attach」 as "attached"). The stem keeps the
+    whole word before a Latinate ending, so 「designation」 matches "designate" but never
+    "design" or "designed", which are another word."""
+    if last.endswith("ies") or (last.endswith("y") and last[-2:-1] not in "aeiou"):
+        return rf"{re.escape(last.removesuffix('ies').removesuffix('y'))}(?:y|ies)"
+    if last.endswith(("sses", "shes", "ches", "xes")):
+        last = last[:-2]  # losses, searches
+    elif last.endswith("s") and not last.endswith(("ss", "is", "us")) and len(last) > 3:
+        last = last[:-1]
+    latinate = _LATINATE.search(last)
+    if latinate and latinate.start() >= 4:
+        return rf"{re.escape(last[: latinate.start()])}(?:ations?|at(?:e[ds]?|ing))"
+    if _SPELLING.search(last):
+        root = re.escape(last[:-2])
+        return rf"{root}[cs](?:e[sd]?|ing)"
+    if last.endswith("e"):
+        return rf"{re.escape(last[:-1])}(?:e[sd]?|ing|ements?)"
+    return rf"{re.escape(last)}(?:s|es|ed|ing|ments?)?"
+
+
 @functools.lru_cache(maxsize=1024)
 def _phrase_pattern(english: str) -> re.Pattern[str]:
-    """A glossary phrase as a pattern matching its head noun (the last word) in the singular or
-    the plural: the file lists 「specified critical products」, a user asks about "a specified
-    critical product"; 「subsidy」 is asked as "subsidies"."""
+    """A glossary phrase as a pattern matching its head noun (the last word) in the forms a
+    question uses (``_head_forms``): the file lists 「specified critical products」, a user asks
+    about "a specified critical product"."""
     *first, last = english.split(" ")
-    if last.endswith("ies") or (last.endswith("y") and last[-2:-1] not in "aeiou"):
-        head = rf"{re.escape(last.removesuffix('ies').removesuffix('y'))}(?:y|ies)"
-    elif last.endswith("s") and not last.endswith(("ss", "is", "us")) and len(last) > 3:
-        head = rf"{re.escape(last[:-1])}(?:s|es)?"
-    else:
-        head = rf"{re.escape(last)}(?:s|es)?"
-    words = [re.escape(w) for w in first] + [head]
+    words = [re.escape(w) for w in first] + [_head_forms(last)]
     return re.compile(rf"(?<![a-z]){' '.join(words)}(?![a-z])")
 
 

@@ -23,6 +23,24 @@ def test_a_phrase_is_found_in_the_singular_or_the_plural() -> None:
     assert TermMap((("process", "手続"),)).expand("two processes").endswith("手続")
 
 
+def test_a_head_word_is_found_as_the_verb_or_noun_of_its_stem() -> None:
+    def found(entry: str, question: str) -> bool:
+        return TermMap(((entry, "訳"),)).expand(question).endswith("訳")
+
+    assert found("compensation", "Will the government compensate us?")
+    assert found("compensation", "Are we compensated?")
+    assert found("designation", "Who designates them?")
+    assert not found("designation", "Is the design data covered?")
+    assert not found("designation", "We designed it.")
+    assert found("attach", "What must be attached?")
+    assert found("license", "Do we need a licence?")
+    assert found("license", "Is it licensed?")
+    assert found("defence", "the Ministry of Defense")
+    assert found("losses", "a loss of sales")
+    assert found("critical infrastructure", "a critical infrastructure operator")
+    assert not found("fund", "refunded amounts")
+
+
 def test_shipped_terms_cover_the_required_english_example() -> None:
     expanded = load_terms(CORPUS).expand(
         "Which law is used for prior reporting of technology transfers?"
