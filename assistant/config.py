@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     fusion_bigrams_weight: float = Field(0.3, ge=0.0, le=5.0)
 
     # Ranking: the steps, in order, and each step's weights (README: configuration).
-    ranking_steps: str = "boosts,conversation,sentences,quotes,primary,provisions,delegation,references,subjects,cues"
+    ranking_steps: str = "boosts,conversation,sentences,quotes,primary,provisions,delegation,references,subjects,cues,sanctioned"
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     provisions_pinned: int = Field(3, ge=0, le=20)

@@ -40,6 +40,7 @@ from assistant.rank.primary import PrimarySources
 from assistant.rank.provisions import NamedProvisions
 from assistant.rank.quotes import QuotedWords
 from assistant.rank.references import DelegationLinks, ReferenceLinks
+from assistant.rank.sanctioned import SanctionedProvisions
 from assistant.rank.sentence_rerank import SentenceReranker
 from assistant.rank.subjects import SubjectProvisions
 from assistant.retrieve import FusionWeights, Retriever
@@ -104,6 +105,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
         p.settings.reference_tie,
     ),
     "cues": lambda p: AnswerCues(p.settings.cues_depth),
+    "sanctioned": lambda p: SanctionedProvisions(p.settings.cues_depth),
     "quotes": lambda _p: QuotedWords(),
     "delegation": lambda p: DelegationLinks(
         p.scorer,
