@@ -10,7 +10,7 @@ rise), and the pipeline cuts the list to the top k only after the last one.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -68,6 +68,21 @@ class Ranker:
 
 
 StepFactory = Callable[..., RankingStep]
+
+
+def scores_kept(order: Sequence[Hit], positions: Sequence[Hit]) -> list[Hit]:
+    """``order`` with each hit given the score of the hit that held its position in
+    ``positions``: a step that re-orders hits keeps the list sorted by score."""
+    return [replace(h, score=place.score) for h, place in zip(order, positions, strict=True)]
+
+
+def trade_places(head: Sequence[Hit], places: Sequence[int], movers: Sequence[Hit]) -> list[Hit]:
+    """``head`` with the hits at ``places`` replaced by ``movers``, in order (the same hits
+    re-ordered among their own positions), every other hit in its place, scores kept."""
+    order = list(head)
+    for i, hit in zip(places, movers, strict=True):
+        order[i] = hit
+    return scores_kept(order, head)
 
 
 def insert_after(

@@ -30,15 +30,13 @@ provision cites (「令和四年法律第四十三号」) state no date or perio
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from assistant.answer.answerability import (
     answer_cues,
     names_a_sanction,
     sanction_asked,
     without_law_numbers,
 )
-from assistant.rank import RankContext
+from assistant.rank import RankContext, trade_places
 from assistant.rank.primary import AUTHORITY, FORCE_RANK
 from assistant.types import Hit, Query
 
@@ -74,8 +72,4 @@ class AnswerCues:
         # Only the stating and the silent trade places; prose that states nothing keeps its own.
         places = [i for i in range(len(head)) if states[i] or silent[i]]
         movers = [head[i] for i in places if states[i]] + [head[i] for i in places if silent[i]]
-        order = list(head)
-        for i, hit in zip(places, movers, strict=True):
-            order[i] = hit
-        moved = [replace(h, score=place.score) for h, place in zip(order, head, strict=True)]
-        return moved + tail
+        return trade_places(head, places, movers) + tail

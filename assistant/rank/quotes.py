@@ -15,10 +15,9 @@ already weighs.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from assistant.japanese import normalize
-from assistant.rank import RankContext
+from assistant.rank import RankContext, scores_kept
 from assistant.types import Hit, Query
 
 # 「…」, 『…』 and “…” / "…" around the quoted words (the inner pair of 『』 inside 「」 as well).
@@ -60,4 +59,4 @@ class QuotedWords:
         order = [h for h, n in zip(hits, held, strict=True) if n == best] + [
             h for h, n in zip(hits, held, strict=True) if n != best
         ]
-        return [replace(h, score=place.score) for h, place in zip(order, hits, strict=True)]
+        return scores_kept(order, hits)

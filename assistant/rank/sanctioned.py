@@ -19,15 +19,13 @@ duty was found at all counts.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from assistant.answer.answerability import sanction_asked
-from assistant.rank import RankContext
+from assistant.rank import RankContext, trade_places
 from assistant.types import Hit, Query
 
 
 class SanctionedProvisions:
-    """Orders the head's penalty provisions by the rank of the provisions they punish."""
+    """Puts the head's penalty provisions for a duty the search found before the others."""
 
     name = "sanctioned"
 
@@ -61,8 +59,4 @@ class SanctionedProvisions:
             )
 
         movers = sorted((head[i] for i in places), key=lambda h: not found(h.chunk.chunk_id))
-        order = list(head)
-        for i, hit in zip(places, movers, strict=True):
-            order[i] = hit
-        moved = [replace(h, score=place.score) for h, place in zip(order, head, strict=True)]
-        return moved + hits[self.depth :]
+        return trade_places(head, places, movers) + hits[self.depth :]
