@@ -35,6 +35,7 @@ from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.answer_cues import AnswerCues
 from assistant.rank.boosts import DocumentBoosts
+from assistant.rank.changes import ChangeProvisions
 from assistant.rank.conversation import ConversationAnchors
 from assistant.rank.primary import PrimarySources
 from assistant.rank.provisions import NamedProvisions
@@ -106,6 +107,7 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
     ),
     "cues": lambda p: AnswerCues(p.settings.cues_depth),
     "sanctioned": lambda p: SanctionedProvisions(p.settings.cues_depth),
+    "changes": lambda p: ChangeProvisions(p.settings.changes_depth),
     "quotes": lambda _p: QuotedWords(),
     "delegation": lambda p: DelegationLinks(
         p.scorer,
