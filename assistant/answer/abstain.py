@@ -23,6 +23,7 @@ from assistant.answer.confidence import DenseBands, measure_evidence
 from assistant.answer.scope import (
     asks_about_own_case,
     asks_for_advice,
+    asks_for_opinion,
     country_terms,
     mentioned,
     out_of_scope_names,
@@ -161,6 +162,13 @@ class Abstention:
                 if english
                 else "文書は規定を定めるもので、個別の事案が該当するかどうかは書かれていません"
                 "（所管部署にご確認ください）"
+            )
+        if asks_for_opinion(query.search_text):
+            return (
+                "the documents state rules; they give no opinion or forecast of how a case "
+                "will be decided"
+                if english
+                else "文書は規定を定めるもので、個別の事案の見通しや意見は書かれていません"
             )
         if asks_for_advice(query.search_text):
             return (

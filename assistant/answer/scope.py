@@ -78,6 +78,17 @@ _OWN_CASE = re.compile(
     r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)",
     re.IGNORECASE,
 )
+# The assistant's opinion or forecast of the asker's own case (「当社の発明は保全指定されると思い
+# ますか」, "do you think our plan will be approved"): the documents state rules, not how one
+# case will be decided. Without the asker's own case (「報告が必要だと思いますか」 asks whether a
+# rule requires it) or when a text's own expectation is asked (「政府の見通しは」), it is not this.
+_ASKER = re.compile(r"弊社|当社|うちの|我が社|私ども|\b(?:our|my|we|i)\b", re.IGNORECASE)
+_OPINION = re.compile(
+    r"(?:と|どう)(?:お)?思(?:い|われ)ます(?:か|でしょうか)|見解を(?:聞かせ|教え)"
+    r"|\b(?:do|would) you (?:think|expect|predict)\b|\bin your (?:opinion|view)\b"
+    r"|\bhow likely\b|\bwhat are the (?:chances|odds)\b",
+    re.IGNORECASE,
+)
 # How many passages (by bigram match) are read to see whether the index mentions a name.
 _MENTION_CANDIDATES = 20
 
@@ -201,6 +212,12 @@ def country_terms(country: str, text: str) -> tuple[str, ...]:
 def asks_about_own_case(text: str) -> bool:
     """Whether the question asks whether the asker's own case falls under a rule."""
     return bool(_OWN_CASE.search(normalize(text)))
+
+
+def asks_for_opinion(text: str) -> bool:
+    """Whether the question asks the assistant's opinion or forecast of the asker's own case."""
+    normalized = normalize(text)
+    return bool(_OPINION.search(normalized) and _ASKER.search(normalized))
 
 
 def asks_for_advice(text: str) -> bool:

@@ -93,3 +93,18 @@ def test_the_kind_of_answer_is_read_from_the_sentences_that_ask(tmp_path: Path) 
     assert abstention.reason(penalty, [Hit(law, 1.0)], [law.text], snapshot.keyword) == (
         "該当する罰則の記載がありません"
     )
+
+
+def test_a_forecast_of_the_askers_own_case_is_declined_with_its_reason(tmp_path: Path) -> None:
+    """The laws say what may be designated, not whether one firm's invention will be."""
+    law = chunk("a", "内閣総理大臣は、保全審査の結果、発明を保全対象発明として指定する。")
+    _, snapshot = memory_snapshot([law], tmp_path)
+    abstention = Abstention()
+    forecast = query("当社の発明は保全指定されると思いますか？見通しを教えてください。")
+    assert abstention.out_of_scope(forecast, snapshot) == (
+        "文書は規定を定めるもので、個別の事案の見通しや意見は書かれていません"
+    )
+    english = query("Do you think our invention will be designated?", language="en")
+    assert "no opinion or forecast" in (abstention.out_of_scope(english, snapshot) or "")
+    rule = query("保全指定されるのはどのような発明ですか？")
+    assert abstention.out_of_scope(rule, snapshot) is None

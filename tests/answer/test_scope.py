@@ -6,6 +6,7 @@ from assistant.answer.answerability import missing_answer_type
 from assistant.answer.scope import (
     asks_about_own_case,
     asks_for_advice,
+    asks_for_opinion,
     country_terms,
     framing_laws,
     named_things,
@@ -113,6 +114,23 @@ def test_asking_what_to_buy_or_invest_in_is_recognized_not_questions_on_shares()
         "助成金で購入した設備は売却できますか",
     ):
         assert not asks_for_advice(rule), rule
+
+
+def test_a_forecast_of_the_askers_own_case_is_recognized_not_a_rule_asked_politely() -> None:
+    for forecast in (
+        "当社の発明は保全指定されると思いますか？見通しを教えてください。",
+        "弊社の計画は認定されると思われますか",
+        "Do you think our plan will be approved?",
+        "How likely is it that my invention is designated?",
+    ):
+        assert asks_for_opinion(forecast), forecast
+    for rule in (
+        "報告が必要と思いますか？",  # no case of the asker's: whether the rule requires it
+        "政府の見通しはどうですか",  # a stated expectation, if a text states one
+        "当社は届出が必要だと思いますが、期限はいつですか？",  # the asker's view, then a rule
+        "What do the guidelines think about cloud software?",
+    ):
+        assert not asks_for_opinion(rule), rule
 
 
 def test_a_start_date_or_a_quantity_asked_must_be_stated() -> None:
