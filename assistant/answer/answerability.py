@@ -184,6 +184,29 @@ ANSWER_CUES = (
         re.compile(r"何\s*(?:パーセント|%)|補助率|助成率|割合|\brate\b|percent", re.I),
         _PERCENTAGE,
     ),
+    # 「許可が必要になりますか」「届け出る義務はありますか」, "do we need a licence": whether an act
+    # is required, which a provision states in a deontic form: a duty (…なければならない,
+    # ものとする, 要する, てはならない), a leave (ことができる: 「いずれか一の大臣に…提出する
+    # ことにより行うことができる」 answers whether both must be given one) or the exception to a
+    # duty (要しない, この限りでない, …以外の取引).
+    AnswerType(
+        "obligation",
+        # A yes-or-no question: 「何を定める必要がありますか」 asks what, and is left out (no
+        # 何, どんな, どの, 誰, いつ, what, which … earlier in the same sentence).
+        re.compile(
+            r"(?:^|[。？?！!\n])(?:(?!何|どんな|どのよう|どの|どれ|誰|いつ|どこ|いくら)[^。？?！!\n])*?"
+            r"(?:必要(?:が|に|と)?(?:あり|なり|され)?(?:ます|です)?か|"
+            r"必要(?:なの|なん)?(?:です|でしょう)か|要(?:り|る)(?:ます|の)?か|いりますか|"
+            r"義務(?:は|が|付け|があ)|(?:なければ|ねば)ならない(?:のです|んです)?か)"
+            r"|^(?!.*\b(?:what|which|who|when|where|how)\b).*(?:"
+            r"\b(?:do|does|must|should) (?:we|i|they|you|it|the \w+) (?:need|have to)\b|"
+            r"\b(?:is|are) (?:we |it |a \w+ )?(?:required|obliged)\b)",
+            re.I,
+        ),
+        re.compile(
+            r"なければならない|てはならない|ものとする|を要する|要しない|ことができ|義務|この限りでない|以外の|を除く|免除"
+        ),
+    ),
     # 「従わなかったらどうなりますか」: what follows from a breach, in the forms a statute states
     # it (a punishment, or a measure: 取り消す, 命ずる, 勧告, 公表, 打ち切る, 効力を失う).
     AnswerType(

@@ -108,6 +108,19 @@ def test_answer_cues_name_what_an_answer_of_the_asked_kind_states() -> None:
     assert stated("命令に従わなかったらどうなりますか？", "その指定を取り消すことができる。")
     assert stated("What happens if it refuses?", "三十万円以下の罰金に処する。")
     assert not stated("報告を怠るとどうなりますか？", "報告をしなければならない。")
+    # Whether something is required: a duty, a leave or an exception to a duty answers it.
+    assert stated("国の許可が必要になりますか？", "経済産業大臣の許可を受けなければならない。")
+    assert stated("Do we need a licence?", "許可を受けることを要しない。")
+    assert stated(
+        "両方の大臣に別々に出す必要がありますか？",
+        "いずれか一の大臣に提出することにより行うことができる。",
+    )
+    assert not stated("国の許可が必要になりますか？", "ロ 修理技術であって、その内容が当該貨物の")
+    # a question on what is required asks for its content, not for a yes or no
+    assert not stated(
+        "業務規程には何を定める必要がありますか？", "業務規程を定めなければならない。"
+    )
+    assert not stated("What do we need to submit?", "申請書を提出しなければならない。")
 
 
 def test_a_figure_answers_only_in_a_sentence_about_the_questions_subject() -> None:
