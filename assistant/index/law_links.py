@@ -28,7 +28,7 @@ from assistant.law.graph import ReferenceGraph, build_reference_graph
 from assistant.types import Chunk
 
 LAW_LINKS_FILE = "law-links.json"
-_FORMAT = 6  # 6: designations after 「を、」; 5: breaches; 4: what 法 and 令 mean per document; 2: definitions in passing, X（…をいう。）; 3: scope references (において同じ) dropped
+_FORMAT = 7  # 7: lists going on after a range (第三号から第十号まで、第十二号); 6: designations after 「を、」; 5: breaches; 4: what 法 and 令 mean per document; 2: definitions in passing, X（…をいう。）; 3: scope references (において同じ) dropped
 log = logging.getLogger(__name__)
 
 Implements = Callable[[str], str | None]

@@ -34,7 +34,9 @@ _SCOPE_AFTER = re.compile(
     rf"(?:(?:及び|並びに|、|又は)(?:第{_N}(?:条|項|号)(?:の{_N})*|前条|次条|前項|次項|同条|同項)+)*"
     r"において(?:同じ|「)"
 )
-_CONNECTOR = re.compile(r"^(?:又は|及び|若しくは|並びに|、|から|或いは)$")
+# What joins a reference to the one before it in a list; 「第三号から第十号まで、第十二号」 goes
+# on after a range's まで.
+_CONNECTOR = re.compile(r"^(?:まで)?(?:又は|及び|若しくは|並びに|、|から|或いは)$")
 _OTHER_LAW_END = ("法", "令", "則", "約", "定", "律")
 _CJK = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]")
 

@@ -105,6 +105,14 @@ def test_order_article_from_an_ordinance_means_the_cabinet_order() -> None:
     ]
 
 
+def test_a_list_goes_on_after_a_range_in_the_same_article() -> None:
+    """「令第一条第三号から第五号まで、第七号及び第九号」: every item is the order's 第一条's."""
+    text = "令第一条第三号から第五号まで、第七号及び第九号に掲げる物資に係るものに限る。"
+    assert _targets(text, Location("第一条"), ORDINANCE) == [
+        Target("order.md", "第一条", 0, f"第{n}号") for n in ("三", "四", "五", "七", "九")
+    ]
+
+
 def test_other_laws_and_law_numbers_are_not_resolved() -> None:
     text = (
         "特許法第三十六条の二第二項に規定する外国語書面出願、"
