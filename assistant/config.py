@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     fusion_bigrams_weight: float = Field(0.3, ge=0.0, le=5.0)
 
     # Ranking: the steps, in order, and each step's weights (README: configuration).
-    ranking_steps: str = "boosts,conversation,sentences,quotes,primary,provisions,delegation,references,subjects,cues,sanctioned,changes"
+    ranking_steps: str = "boosts,conversation,sentences,quotes,primary,provisions,delegation,references,subjects,cues,sanctioned,changes,applies"
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     provisions_pinned: int = Field(3, ge=0, le=20)
@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     primary_depth: int = Field(15, ge=0, le=200)
     cues_depth: int = Field(5, ge=0, le=50)
     changes_depth: int = Field(10, ge=0, le=50)
+    applies_depth: int = Field(10, ge=0, le=50)
     delegation_parents: int = Field(2, ge=0, le=20)
     delegation_links: int = Field(2, ge=1, le=10)
     delegation_tie: float = Field(0.02, ge=0.0, le=1.0)

@@ -34,6 +34,7 @@ from assistant.query import QueryBuilder
 from assistant.query.understanding import load_thesaurus
 from assistant.rank import RankContext, Ranker, RankingStep
 from assistant.rank.answer_cues import AnswerCues
+from assistant.rank.applies import ApplicableDocuments
 from assistant.rank.boosts import DocumentBoosts
 from assistant.rank.changes import ChangeProvisions
 from assistant.rank.conversation import ConversationAnchors
@@ -108,6 +109,9 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
     "cues": lambda p: AnswerCues(p.settings.cues_depth),
     "sanctioned": lambda p: SanctionedProvisions(p.settings.cues_depth),
     "changes": lambda p: ChangeProvisions(p.settings.changes_depth),
+    "applies": lambda p: ApplicableDocuments(
+        p.scorer.words, p.catalog.law_implemented_by, p.settings.applies_depth
+    ),
     "quotes": lambda _p: QuotedWords(),
     "delegation": lambda p: DelegationLinks(
         p.scorer,
