@@ -48,8 +48,8 @@ def stated_scopes(
     """Each document's first stated limit to items of a list (none for most documents)."""
     found: dict[str, StatedScope] = {}
     for chunk in chunks:
-        if not chunk.article or chunk.source in found:
-            continue
+        if not chunk.article or chunk.source in found or "に限る。以下同じ" not in chunk.text:
+            continue  # (a substring test first: a library of 100,000 chunks is read once)
         for match in _LIMIT.finditer(chunk.text):
             references = parse_references(
                 match.group(1), Location(chunk.article), context_of(chunk.source)
