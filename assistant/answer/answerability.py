@@ -174,6 +174,12 @@ ANSWER_CUES = (
     AnswerType(
         "amount", re.compile(r"いくら|金額|手数料|費用の額|how much|\bfees?\b", re.I), _AMOUNT
     ),
+    # 「支援法人はいくつ指定されますか」, "how many corporations": a count (全国を通じて一個に限り).
+    AnswerType(
+        "quantity",
+        re.compile(r"いくつ|何社|何件|何人|何個|何か所|how many (?!months|years|days|weeks)", re.I),
+        re.compile(rf"{_NUM}+\s*(?:トン|社|件|人|者|個|基|台|か所|箇所|kg)"),
+    ),
     AnswerType(
         "penalty",
         re.compile(r"罰則|罰せ|処罰|罰金|penalt|punish", re.I),

@@ -108,6 +108,10 @@ def test_answer_cues_name_what_an_answer_of_the_asked_kind_states() -> None:
     assert stated("命令に従わなかったらどうなりますか？", "その指定を取り消すことができる。")
     assert stated("What happens if it refuses?", "三十万円以下の罰金に処する。")
     assert not stated("報告を怠るとどうなりますか？", "報告をしなければならない。")
+    # A count: 「全国を通じて一個に限り」 answers "how many".
+    assert stated("How many corporations can be designated?", "全国を通じて一個に限り指定する。")
+    assert stated("支援法人はいくつ指定されますか？", "全国を通じて一個に限り指定する。")
+    assert not stated("How many corporations can be designated?", "法人を指定することができる。")
     # Whether something is required: a duty, a leave or an exception to a duty answers it.
     assert stated("国の許可が必要になりますか？", "経済産業大臣の許可を受けなければならない。")
     assert stated("Do we need a licence?", "許可を受けることを要しない。")
