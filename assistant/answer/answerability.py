@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.japanese import normalize, split_sentences
+from assistant.query.understanding import OBLIGATION_ASKED
 from assistant.types import Hit
 
 _NUM = r"[0-9〇一二三四五六七八九十百千万億兆]"
@@ -197,18 +198,7 @@ ANSWER_CUES = (
     # duty (要しない, この限りでない, …以外の取引).
     AnswerType(
         "obligation",
-        # A yes-or-no question: 「何を定める必要がありますか」 asks what, and is left out (no
-        # 何, どんな, どの, 誰, いつ, what, which … earlier in the same sentence).
-        re.compile(
-            r"(?:^|[。？?！!\n])(?:(?!何|どんな|どのよう|どの|どれ|誰|いつ|どこ|いくら)[^。？?！!\n])*?"
-            r"(?:必要(?:が|に|と)?(?:あり|なり|され)?(?:ます|です)?か|"
-            r"必要(?:なの|なん)?(?:です|でしょう)か|要(?:り|る)(?:ます|の)?か|いりますか|"
-            r"義務(?:は|が|付け|があ)|(?:なければ|ねば)ならない(?:のです|んです)?か)"
-            r"|^(?!.*\b(?:what|which|who|when|where|how)\b).*(?:"
-            r"\b(?:do|does|must|should) (?:we|i|they|you|it|the \w+) (?:need|have to)\b|"
-            r"\b(?:is|are) (?:we |it |a \w+ )?(?:required|obliged)\b)",
-            re.I,
-        ),
+        OBLIGATION_ASKED,
         re.compile(
             r"なければならない|てはならない|ものとする|を要する|要しない|ことができ|義務|この限りでない|以外の|を除く|免除"
         ),

@@ -69,9 +69,9 @@ def listed_items(chunks: Sequence[Chunk]) -> dict[str, str]:
     items: dict[str, str] = {}
     for chunk in chunks:
         for where, line in located_lines(chunk):
-            top = where.item.split("の")[0] if where.item else ""
-            if top and top == where.item and top not in items:
-                items[top] = _ITEM_LABEL.sub("", line, count=1)
+            # a top-level item (第三号), not a branch of one (第三号の二) or its first line only
+            if where.item and "の" not in where.item and where.item not in items:
+                items[where.item] = _ITEM_LABEL.sub("", line, count=1)
     return items
 
 

@@ -140,6 +140,21 @@ def load_thesaurus(corpus_dir: Path) -> Thesaurus:
     return Thesaurus(tuple(sorted(entries, key=lambda e: -len(e[0]))))
 
 
+# Whether an act is required (「許可が必要になりますか」「届け出る義務はありますか」, "do we need a
+# licence"), asked as a yes-or-no question: 「何を定める必要がありますか」 asks what, and is left
+# out (no 何, どんな, どの, 誰, いつ, what, which … earlier in the same sentence). The answer
+# stage's cues read it too (``assistant.answer.answerability``).
+OBLIGATION_ASKED = re.compile(
+    r"(?:^|[。？?！!\n])(?:(?!何|どんな|どのよう|どの|どれ|誰|いつ|どこ|いくら)[^。？?！!\n])*?"
+    r"(?:必要(?:が|に|と)?(?:あり|なり|され)?(?:ます|です)?か|"
+    r"必要(?:なの|なん)?(?:です|でしょう)か|要(?:り|る)(?:ます|の)?か|いりますか|"
+    r"義務(?:は|が|付け|があ)|(?:なければ|ねば)ならない(?:のです|んです)?か)"
+    r"|^(?!.*\b(?:what|which|who|when|where|how)\b).*(?:"
+    r"\b(?:do|does|must|should) (?:we|i|they|you|it|the \w+) (?:need|have to)\b|"
+    r"\b(?:is|are) (?:we |it |a \w+ )?(?:required|obliged)\b)",
+    re.I,
+)
+
 # What kind of answer a question asks for. Ranking reads "penalty" (bring the penalty and the
 # 両罰規定 next to a rule) and "company"; the others say what an answer must state.
 ANSWER_KINDS = {
@@ -156,10 +171,7 @@ ANSWER_KINDS = {
     "who": re.compile(
         r"誰が|だれが|どこが|どの(?:機関|大臣|役所)|\bwho\b|which (?:ministry|authority)", re.I
     ),
-    "obligation": re.compile(
-        r"必要(?:ですか|があります|でしょうか)|しなければ|義務|要る|要りますか|\bmust\b|required|need to",
-        re.I,
-    ),
+    "obligation": OBLIGATION_ASKED,
     "company": re.compile(r"会社|法人|企業|事業者|company|corporat|firm\b", re.I),
 }
 
