@@ -7,6 +7,8 @@ that records versions (``supersedes``), so retrieval can prefer the current text
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +86,42 @@ class Catalog:
             if alias in remaining:
                 found.add(source)
                 remaining = remaining.replace(alias, "\x00")
+        for word in _LAW_WORD.findall(remaining):
+            found.update(_abbreviated(word, names))
         return found
+
+
+# A word that may be a law's or order's name: a run of kanji and katakana ending in 法 or 令.
+_LAW_WORD = re.compile(r"[一-龥ァ-ヶー]{2,}[法令]")
+
+
+def _abbreviated(word: str, names: Sequence[tuple[str, str]]) -> set[str]:
+    """The documents ``word`` (or its longest tail that does) abbreviates.
+
+    Japanese abbreviates a law's name by keeping some of its characters in order: 経済安保法 is
+    経済安全保障推進法, 外為法 外国為替及び外国貿易法. A word names a document when it is such a
+    selection of one of the document's Japanese names, starting with that name's first
+    character and ending with its last (法 or 令); 「改正経済安保法」 is read from 経. Only a
+    selection that fits one document counts: an abbreviation several names share is ambiguous.
+    """
+    for start in range(len(word) - 2):
+        tail = word[start:]
+        matches = {
+            source
+            for name, source in names
+            if not name.isascii() and len(name) > len(tail) and _selects(tail, name)
+        }
+        if matches:
+            return matches if len(matches) == 1 else set()
+    return set()
+
+
+def _selects(short: str, name: str) -> bool:
+    """Whether ``short`` keeps ``name``'s first and last characters and some between, in order."""
+    if short[0] != name[0] or short[-1] != name[-1]:
+        return False
+    rest = iter(name[1:-1])
+    return all(ch in rest for ch in short[1:-1])
 
 
 def _entry(raw: dict[str, object], where: Path) -> CatalogEntry:

@@ -28,6 +28,22 @@ def test_documents_named_in_a_question() -> None:
     assert catalog.sources_named_in("GOCOとは") == set()
 
 
+def test_a_law_is_named_by_its_abbreviation() -> None:
+    """Users shorten a law's name by keeping characters of it in order (経済安保法, 外国為替法);
+    a word that is such a selection of one document's name names that document, read from the
+    character the name starts with; another law's name (会社法, 安保法) names none."""
+    catalog = load_catalog(CORPUS)
+    act = {"504AC0000000043_keizai-anzen-hosho-suishinho.md"}
+    assert catalog.sources_named_in("御社の製品は経済安保法の特定重要物資") == act
+    assert catalog.sources_named_in("改正経済安保法への対応") == act
+    assert catalog.sources_named_in("外国為替法の許可") == {"324AC0000000228_gaitameho.md"}
+    assert catalog.sources_named_in("防衛生産法の認定") == {
+        "505AC0000000054_boei-seisan-kiban-kyokaho.md"
+    }
+    for other in ("会社法上の決議", "安保法制", "特許法", "輸出貿易管理令の別表"):
+        assert catalog.sources_named_in(other) == set(), other
+
+
 def test_bad_catalog_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "catalog.yaml").write_text("documents: {not: a list}", encoding="utf-8")
     with pytest.raises(ConfigError, match="documents"):

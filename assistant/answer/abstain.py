@@ -185,17 +185,19 @@ class Abstention:
         decisive: Sequence[str],
         keyword: KeywordIndex,
         on_subject: Sequence[str] | None = None,
+        anywhere: Sequence[str] | None = None,
     ) -> str | None:
         """Why the decisive sentences cannot answer the question, or None if they can.
 
         ``on_subject``, when given, are the decisive sentences about the question's subject:
         only a figure stated in one of them answers a question asking for a figure.
+        ``anywhere``: the answer's other sentences, where a penalty may be stated too.
         """
         english = query.english
         stated = decisive if on_subject is None else on_subject
         asked = asking_part(query.text)
         measured = about_quantity(asked, stated, lambda stem: self._forms(query, stem))
-        answer_type = missing_answer_type(asked, stated, decisive, measured)
+        answer_type = missing_answer_type(asked, stated, [*decisive, *(anywhere or ())], measured)
         if answer_type:
             return (
                 f"no {answer_type} is stated"
@@ -212,10 +214,9 @@ class Abstention:
                     list(query.names), [keyword.tokens_of(h.chunk.chunk_id) for h in hits]
                 )
                 if not _named_in(self._japanese_for(name), hits)
-                and not (
-                    name in query.countries
-                    and _named_in(country_terms(name, query.search_text), hits)
-                )
+                # A country the question is not asked within (「中国の合弁先に教えた」) is one of
+                # the 外国 the laws speak of as a class: a destination, not another subject.
+                and not (name in query.countries and country_terms(name, query.search_text))
             ]
         )
         if names:

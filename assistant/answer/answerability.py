@@ -59,7 +59,7 @@ ANSWER_TYPES = (
             # asked (「…率はどれくらい」), but not 「何の比率ですか」, which asks what it relates.
             r"何\s*(?:パーセント|%|割)|補助率|助成率|負担率|割合|"
             r"(?:(?![効能])[一-龥])率(?:は|って|が)?[^。?]{0,12}?(?:どれ|どの|いくら|いくつ)|"
-            r"(?:rate|percent|percentage)\b",
+            r"\b(?:rate|percent|percentage)\b",
             re.I,
         ),
         _PERCENTAGE,
@@ -68,7 +68,9 @@ ANSWER_TYPES = (
         "amount",
         re.compile(
             # 「資本金の額は」「限度額が」: a question about a 額 asks for one.
-            r"いくら|何円|金額|総額|参加費|手数料|額(?:は|を|が|って|について)|"
+            # 「利用料金と申込み方法」 asks the fee; 「決まった金額に納得できない」 asks what to do
+            # about a sum already known, so 金額 counts only as what is asked (額は, 額を …).
+            r"いくら|何円|料金|参加費|手数料|額(?:は|を|が|って|について)|"
             # 「助成金は最大でどれくらい」「給与の水準はどの程度」: a sum asked in other words.
             r"(?:金|費|料|予算|価格|値段|給与|報酬|水準)(?:は|って|が)?[^。?？]{0,6}?"
             r"(?:どれくらい|どのくらい|どれほど|どの程度)|"
@@ -86,6 +88,8 @@ ANSWER_TYPES = (
         "date",
         re.compile(
             r"締切日|締め切り|締切り|申請期限|応募期限|何月何日|いつから|"
+            # A call's closing (「助成金の公募、締切はいつ」) is a date; a report's 締切 a period.
+            r"(?:公募|募集|応募|申込)[^。?？]{0,10}?(?:締切|締め切)|"
             r"いつ(?:始ま|開始|設立|開催|募集|公募|締め切)|開催日|設立日|"
             r"いつ(?:から)?(?:施行|公布|成立|発効)|施行日|"
             r"deadline|what date|when (?:will|does|did)\b.{0,60}\b(?:open|close|start|begin|held)",
@@ -108,7 +112,8 @@ ANSWER_TYPES = (
     AnswerType(
         "location",
         re.compile(
-            r"どこに(?:あり|ある|あるの)|所在地|どこで(?:操業|生産)|\bwhere (?:is|are)\b|located",
+            r"どこに(?:あり|ある|あるの)|所在地|住所|どこで(?:操業|生産)|\bwhere (?:is|are)\b|located|"
+            r"\b(?:street |postal |mailing )?address\b",
             re.I,
         ),
         re.compile(r"東京都|北海道|大阪府|京都府|[一-龥]{1,3}(?:県|市|区|町|村)(?![一-龥])|所在地"),

@@ -40,6 +40,9 @@ _LAW_NAME = re.compile(
     r"[一-龥ァ-ヶー・]{2,}(?<![方手用文寸説製工療加])法(?:律)?(?![人令定務])|[一-龥ァ-ヶー・]{2,}条約"
     # The basic codes go by one kanji and 法 (憲法, 民法, 刑法, 商法); 違法, 合法, 方法 do not.
     r"|(?<![一-龥ァ-ヶー・])[憲民刑商]法(?![人令定務])"
+    # A cabinet order by its name (輸出貿易管理令, 外為令); not the kinds of rule (政令, 省令,
+    # 府令, 命令, 法令, 勅令), which every law speaks of.
+    r"|[一-龥ァ-ヶー・]{2,}(?<![政省府命法勅])令(?![和状書])"
 )
 # A company or body: 「東都マテリアル株式会社」「経済安全保障センター」「株式会社…」.
 _BODY_NAME = re.compile(
@@ -47,7 +50,7 @@ _BODY_NAME = re.compile(
     r"|(?:株式会社|有限会社)[一-龥ァ-ヶーA-Za-z・]{2,}"
 )
 # What makes a law the frame of a question: 「特許法では」「独占禁止法上の」「X法に基づく」.
-_FRAMING = re.compile(r"では|で|上の|上|において|に基づ|によると|によれば|に定め|の規定")
+_FRAMING = re.compile(r"では|で|上の|上|において|に基づ|によると|によれば|に定め|の規定|の?別表")
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # In a Japanese question any word in Latin letters is a name (「Excelで提出」「ChatGPTに入力」):
 # the documents' own words are Japanese, so one they never use is something they do not cover.
@@ -59,12 +62,14 @@ _LATIN_NAME = re.compile(
 # a passage on the same industry (半導体) would answer something else. 「投資すべき」 alone is
 # left out: 「政府はどの分野に投資すべきと考えていますか」 asks for a stated policy.
 _ADVICE = re.compile(
-    r"(?:買|売|購入す|投資す)(?:う|る|って|っと|て)?(?:おく|いる)?べき(?:株|銘柄)"
+    r"(?:買|売|購入す|投資す)(?:う|る|って|っと|て)?(?:おく|いる)?べき[^。？?]{0,20}?(?:株|銘柄)"
     r"|(?:株|銘柄)を(?:今)?(?:買|売)(?:う|る|った)(?:べき|ほうが|方が)"
     r"|(?:株|銘柄)を(?:教えて|おすすめ|推薦)|おすすめの(?:株|銘柄)|(?:儲か|値上がりす)る(?:株|銘柄)"
     r"|\b(?:should|shall) (?:i|we) (?:buy|sell|invest|short)\b"
     r"|\bwhich (?:\w+ ){0,3}(?:stocks?|shares|equities)\b.{0,40}\b(?:buy|sell|invest)\b"
-    r"|\bstock (?:picks?|tips?)\b",
+    r"|\bstock (?:picks?|tips?)\b"
+    # A recommendation for the asker (hotels, restaurants, products): nothing the texts state.
+    r"|\b(?:can|could|would) you recommend\b|\brecommend (?:me|us)\b",
     re.IGNORECASE,
 )
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.
@@ -73,7 +78,7 @@ _ADVICE = re.compile(
 # asker, then asks what the rule covers. Whether an act is punished (「当社の社員が漏らした場合
 # でも、罰則の対象になりますか」) is what a penalty provision states, not an interpretation.
 _OWN_CASE = re.compile(
-    r"(?:弊社|当社|うちの|我が社|私どもの)[^。？?]{0,40}?"
+    r"(?:弊社|当社|うちの|我が社|私どもの)[^。？?]{0,80}?"
     r"(?:該当|当た(?:り|る)|(?<!罰則の)(?<!処罰の)(?<!罰金の)(?<!刑罰の)対象にな|違反にな|違法にな|抵触)"
     r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)",
     re.IGNORECASE,
@@ -181,7 +186,12 @@ def discussed(snapshot: Snapshot, law: str) -> bool:
     （平成二十六年法律第百四号）」「不正競争防止法等の一部を改正する法律」); prose goes on with a
     particle (「イングランド法では…」), and then the passage may well answer a question on it."""
     key = normalize(law)
-    prose = re.compile(re.escape(key) + r"(?![第(（等])")
+    # The name whole (「会社法」 inside 「中小企業投資育成株式会社法」 is another law), then a
+    # particle: a citation goes on with an article, a table (別表), its number or 等, and a
+    # supplementary provision dates itself by another law (「会社法の施行の日から施行する」).
+    prose = re.compile(
+        r"(?<![一-龥ァ-ヶー・])" + re.escape(key) + r"(?![第(（等別])(?!の(?:施行|一部を改正))"
+    )
     return any(prose.search(text) for text in _best_bigram_matches(snapshot, key))
 
 

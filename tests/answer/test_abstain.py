@@ -51,7 +51,9 @@ def test_a_country_the_passages_call_a_foreign_country_is_not_a_missing_name(
     tmp_path: Path,
 ) -> None:
     """外為法第六条: 「外国」とは、本邦以外の地域をいう. A country named as where a technology goes
-    is covered by a passage on 外国; a question asked within that country's own rules is not."""
+    is one of the 外国 the laws speak of as a class, whatever the passages chosen (a question on
+    the fine for a transfer to China is answered by a penalty that names no country); a question
+    asked within that country's own rules is not."""
     law = chunk(
         "a", "特定技術を外国において提供する取引を行おうとする者は、許可を受けなければならない。"
     )
@@ -71,12 +73,13 @@ def test_a_country_the_passages_call_a_foreign_country_is_not_a_missing_name(
     assert abstention.reason(framed, hits, [law.text], snapshot.keyword) == (
         "文書に「米国」への言及がありません"
     )
-    # a place that is not a country keeps its check; so does a country no passage covers
+    # a place that is not a country keeps its check
     city = asked("大阪の取引先に渡すには許可が必要ですか？")
     assert city.countries == ()
     assert abstention.reason(city, hits, [law.text], snapshot.keyword) is not None
-    domestic = chunk("b", "特定重要物資の供給を確保する。", position=1)
-    assert abstention.reason(destination, [Hit(domestic, 1.0)], [domestic.text], snapshot.keyword)
+    penalty = chunk("b", "七年以下の拘禁刑若しくは二千万円以下の罰金に処する。", position=1)
+    fined = asked("中国の合弁先に技術を教えてしまいました。罰則はありますか？")
+    assert abstention.reason(fined, [Hit(penalty, 1.0)], [penalty.text], snapshot.keyword) is None
 
 
 def test_the_kind_of_answer_is_read_from_the_sentences_that_ask(tmp_path: Path) -> None:

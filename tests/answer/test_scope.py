@@ -76,6 +76,26 @@ def test_a_law_asked_within_must_be_an_indexed_document_not_only_cited(tmp_path:
     assert unindexed_frames("イングランド法では王冠はどうなる？", snapshot, catalogued) == []
 
 
+def test_a_citation_is_told_from_prose_by_the_whole_name_and_what_follows(tmp_path: Path) -> None:
+    """「会社法」 inside 「中小企業投資育成株式会社法の適用」 is another law; 「会社法の施行の日から
+    施行する」 dates a provision; 「輸出貿易管理令別表第一」 cites a table: none discusses the law,
+    so a question asked within it (会社法上, 輸出貿易管理令の別表) is out of scope."""
+    chunks = [
+        chunk("a", "中小企業投資育成株式会社法の適用については、次のとおりとする。", source="a.md"),
+        chunk("b", "この法律は、会社法の施行の日から施行する。", source="b.md", position=1),
+        chunk("c", "輸出貿易管理令別表第一の一の項の中欄に掲げる貨物", source="c.md", position=2),
+    ]
+    _, snapshot = memory_snapshot(chunks, tmp_path)
+    catalogued = {"外為令"}.__contains__
+    asked = "会社法上、取締役会の決議が必要ですか？"
+    assert unindexed_frames(asked, snapshot, catalogued) == ["会社法"]
+    table = "輸出貿易管理令の別表第一の一五の項の品目は？"
+    assert unindexed_frames(table, snapshot, catalogued) == ["輸出貿易管理令"]
+    # an indexed order asked within stays in scope; the kinds of rule are not names
+    assert unindexed_frames("外為令の別表の何の項ですか", snapshot, catalogued) == []
+    assert named_things("主務省令で定める事項と政令の定めは？令和七年の命令は？") == []
+
+
 def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None:
     assert asks_about_own_case("弊社が開発中の通信モジュールは、特定重要設備に当たりますか？")
     assert asks_about_own_case("Would moving our lab abroad be treated as a violation?")
@@ -88,6 +108,11 @@ def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None
     # whether an act is punished is what a penalty provision states
     assert not asks_about_own_case("当社の社員が退職後に秘密を漏らしても、罰則の対象になりますか？")
     assert asks_about_own_case("弊社の製品は規制の対象になりますか？")
+    # a long description of the asker's product, then the classification asked
+    assert asks_about_own_case(
+        "当社がタイの子会社に渡そうとしている、リチウムイオン電池の電極スラリーの配合ノウハウは、"
+        "外為令の別表の何の項の技術に当たりますか？"
+    )
 
 
 def test_a_country_is_the_laws_foreign_country_unless_its_own_rules_are_asked_about() -> None:
@@ -105,6 +130,8 @@ def test_asking_what_to_buy_or_invest_in_is_recognized_not_questions_on_shares()
         "おすすめの銘柄を教えてください",
         "Should we invest in drone makers now?",
         "Which defence stocks are good to buy?",
+        "今のうちに買っておくべき半導体製造装置メーカーの株を3つ挙げてください",
+        "Can you recommend a few hotels close to the venue?",
     ):
         assert asks_for_advice(advice), advice
     for rule in (
@@ -147,3 +174,17 @@ def test_a_fiscal_year_or_a_third_partys_own_product_is_not_what_was_asked() -> 
         == "date"
     )
     assert not asks_about_own_case("メーカーから、自社製品が対象になるのかという照会がありました。")
+
+
+def test_a_fee_a_calls_closing_date_or_an_address_asked_must_be_stated() -> None:
+    """「利用料金と申込み方法」 asks a sum, a call's 締切 a date, "street address" a place; a
+    report's 締切 is a period, and 「決まった金額に納得できない」 asks what to do, not a sum."""
+    rule = ["施設を利用させることができる。"]
+    assert missing_answer_type("民間企業の利用料金と申込みの方法を教えて", rule) == "amount"
+    assert missing_answer_type("助成金の公募、締切はいつでしたっけ？", rule) == "date"
+    assert missing_answer_type("年次報告の締切はいつですか？", ["三月以内に提出する。"]) is None
+    assert missing_answer_type("What is its name and street address?", rule) == "location"
+    assert missing_answer_type("決まった金額に納得できない場合はどうすればいいですか", rule) is None
+    # "operate" and "separate" hold "rate"; only the word asks for a percentage
+    assert missing_answer_type("May the contractor operate the plant for civilians?", rule) is None
+    assert missing_answer_type("What is the subsidy rate?", rule) == "percentage"
