@@ -116,7 +116,8 @@ ANSWER_TYPES = (
             r"\b(?:street |postal |mailing )?address\b",
             re.I,
         ),
-        re.compile(r"東京都|北海道|大阪府|京都府|[一-龥]{1,3}(?:県|市|区|町|村)(?![一-龥])|所在地"),
+        # A place itself: 「所在地を公示する」 says that one is published, not where it is.
+        re.compile(r"東京都|北海道|大阪府|京都府|[一-龥]{1,3}(?:県|市|区|町|村)(?![一-龥])"),
     ),
     AnswerType(
         "penalty",

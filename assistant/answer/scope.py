@@ -51,6 +51,12 @@ _BODY_NAME = re.compile(
 )
 # What makes a law the frame of a question: 「特許法では」「独占禁止法上の」「X法に基づく」.
 _FRAMING = re.compile(r"では|で|上の|上|において|に基づ|によると|によれば|に定め|の規定|の?別表")
+# A law by its English name: capitalized words before Act, Law, Regulation … ("the Labor
+# Standards Act", "EU Dual-Use Regulation"); "the Act on …" names it by its subject instead.
+_ENGLISH_LAW_NAME = re.compile(
+    r"(?<![A-Za-z])[A-Z][A-Za-z-]*\s+(?:(?:(?:and|of|on|for)\s+)?[A-Z][A-Za-z-]*\s+){0,6}"
+    r"(?:Act|Law|Regulations?|Code|Directive|Treaty|Convention)(?![A-Za-z])"
+)
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # In a Japanese question any word in Latin letters is a name (「Excelで提出」「ChatGPTに入力」):
 # the documents' own words are Japanese, so one they never use is something they do not cover.
@@ -80,7 +86,8 @@ _ADVICE = re.compile(
 _OWN_CASE = re.compile(
     r"(?:弊社|当社|うちの|我が社|私どもの)[^。？?]{0,80}?"
     r"(?:該当|当た(?:り|る)|(?<!罰則の)(?<!処罰の)(?<!罰金の)(?<!刑罰の)対象にな|違反にな|違法にな|抵触)"
-    r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)",
+    r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)"
+    r"|\b(?:is|are) (?:our|my)\b[^?]{0,60}?\b(?:one of|among)\b",
     re.IGNORECASE,
 )
 # The assistant's opinion or forecast of the asker's own case (「当社の発明は保全指定されると思い
@@ -104,6 +111,7 @@ def named_things(text: str) -> list[str]:
     normalized = normalize(text)
     names = [m.group() for pattern in (_LAW_NAME, _BODY_NAME) for m in pattern.finditer(normalized)]
     names += [m.group() for m in _ACRONYM.finditer(normalized)]
+    names += [m.group() for m in _ENGLISH_LAW_NAME.finditer(normalized)]
     if not is_english(normalized):
         # Words of letters only: a code with digits (F1, ISO 9001, COVID-19) is written and
         # split too many ways to be looked up reliably.

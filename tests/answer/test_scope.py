@@ -27,6 +27,14 @@ def test_laws_bodies_and_acronyms_are_recognized_by_their_form() -> None:
     assert named_things("申請書はExcelで提出できますか？") == ["Excel"]
     assert named_things("e-Govから申請できますか？") == ["e-Gov"]
     assert named_things("Can I file the form as an Excel sheet?") == []
+    # an English law's name: capitalized words before Act, Regulation …; "the Act on …" is not
+    assert named_things("What is the overtime cap under the Labor Standards Act?") == [
+        "Labor Standards Act"
+    ]
+    assert named_things("Under the Foreign Exchange and Foreign Trade Act, do we need it?") == [
+        "Foreign Exchange and Foreign Trade Act"
+    ]
+    assert named_things("Under the Act on strengthening the defense production base?") == []
     assert named_things("推進法は憲法違反ではないのですか？") == ["推進法", "憲法"]
     # ordinary words that end in 法 or hold 法 are not names
     assert (
@@ -99,6 +107,8 @@ def test_a_citation_is_told_from_prose_by_the_whole_name_and_what_follows(tmp_pa
 def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None:
     assert asks_about_own_case("弊社が開発中の通信モジュールは、特定重要設備に当たりますか？")
     assert asks_about_own_case("Would moving our lab abroad be treated as a violation?")
+    assert asks_about_own_case("Is our particular product one of the listed equipment items?")
+    assert not asks_about_own_case("Are our exports subject to a licence?")
     assert not asks_about_own_case("簡易水道事業も特定社会基盤事業の対象になりますか？")
     assert not asks_about_own_case("弊社は届出が必要ですか？")
     # one sentence introduces the asker, the next asks what a rule covers
@@ -184,6 +194,8 @@ def test_a_fee_a_calls_closing_date_or_an_address_asked_must_be_stated() -> None
     assert missing_answer_type("助成金の公募、締切はいつでしたっけ？", rule) == "date"
     assert missing_answer_type("年次報告の締切はいつですか？", ["三月以内に提出する。"]) is None
     assert missing_answer_type("What is its name and street address?", rule) == "location"
+    published = ["法人の名称、住所及び事務所の所在地を公示するものとする。"]
+    assert missing_answer_type("What is its street address?", published) == "location"
     assert missing_answer_type("決まった金額に納得できない場合はどうすればいいですか", rule) is None
     # "operate" and "separate" hold "rate"; only the word asks for a percentage
     assert missing_answer_type("May the contractor operate the plant for civilians?", rule) is None
