@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     delegation_links: int = Field(2, ge=1, le=10)
     delegation_tie: float = Field(0.02, ge=0.0, le=1.0)
     reference_parents: int = Field(3, ge=0, le=20)
-    reference_links: int = Field(2, ge=1, le=10)
+    reference_links: int = Field(1, ge=1, le=10)
     reference_tie: float = Field(0.03, ge=0.0, le=1.0)
 
     # Answering and abstention.
