@@ -99,9 +99,15 @@ def test_users_datasets_are_valid_against_the_current_laws(name: str) -> None:
     assert code == 0
 
 
-def test_the_fresh_development_set_is_valid_against_the_shipped_laws() -> None:
-    """users-fresh.jsonl (evals/datasets/README.md) holds against corpus/laws itself."""
-    path = ROOT / "evals" / "datasets" / "users-fresh.jsonl"
+@pytest.mark.parametrize(
+    ("name", "english", "unanswerable"), [("users-fresh", 10, 16), ("users-fresh2", 15, 18)]
+)
+def test_the_fresh_development_sets_are_valid_against_the_shipped_laws(
+    name: str, english: int, unanswerable: int
+) -> None:
+    """users-fresh.jsonl and users-fresh2.jsonl (evals/datasets/README.md) hold against
+    corpus/laws itself."""
+    path = ROOT / "evals" / "datasets" / f"{name}.jsonl"
     code = check_dataset.main(
         [
             str(path),
@@ -111,9 +117,9 @@ def test_the_fresh_development_set_is_valid_against_the_shipped_laws() -> None:
             "--min-total",
             "80",
             "--min-english",
-            "10",
+            str(english),
             "--min-unanswerable",
-            "16",
+            str(unanswerable),
             "--min-history",
             "12",
         ]
