@@ -74,13 +74,14 @@ class ExtractiveAnswerer:
             # them do match ("compensated" -> 補償).
             words = [w for w in query.keyword_words if keyword.knows(w)]
         vector = np.asarray(query.vector)
+        cues = answer_cues(query.text)
         scored = candidate_sentences(
             hits,
             words,
             self._tokenize,
             keyword.idf,
             similarity=lambda texts: self._scorer.similarities(vector, texts),
-            cues=answer_cues(query.text),
+            cues=cues,
             weights=self.weights,
             earlier=snapshot.preceding,
             penalties=snapshot.references.penalties if snapshot.references else (),
@@ -96,6 +97,7 @@ class ExtractiveAnswerer:
                 snapshot.preceding,
                 self.weights.diverse_passages,
                 later=snapshot.following_in_article,
+                kinds=cues,
             )
 
         sentences, citations = select(self.sentences)

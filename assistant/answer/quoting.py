@@ -210,6 +210,7 @@ def select_sentences(
     earlier: Neighbour | None = None,
     diverse_passages: int = 2,
     later: Neighbour | None = None,
+    kinds: Sequence[re.Pattern[str]] = (),
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Pick the best sentences (in reading order) and number the passages they cite.
 
@@ -220,6 +221,10 @@ def select_sentences(
     definition question) the sentence after the best one is kept too. ``earlier`` gives the
     chunk before a chunk in its document, where the introducer of a list that spans chunks is;
     ``later`` the chunk after, where a list that runs to the end of its chunk goes on.
+    ``kinds``: what a question asking several things asks for (``answer_cues``: a period and a
+    penalty in 「何年保存…。保存していなかったら罰則も…」); after those passages, the best
+    sentence stating each kind comes next, so the second thing asked is not crowded out by
+    more sentences on the first.
     """
     unique: dict[str, ScoredSentence] = {}
     for candidate in sorted(scored, key=lambda s: -s.score):
@@ -233,6 +238,11 @@ def select_sentences(
         own = next((s for s in ranked if s.hit_rank == rank), None)
         if len(kept) < limit and own and own.score >= floor and own not in kept:
             kept.append(own)
+    for kind in kinds if len(kinds) > 1 else ():
+        stating = next((c for c in ranked if _states(kind, c, hits, earlier)), None)
+        strong = stating is not None and stating.score >= KIND_FLOOR * ranked[0].score
+        if len(kept) < limit and stating and strong and stating not in kept:
+            kept.append(stating)
     for candidate in ranked:
         if len(kept) >= limit or candidate.score < floor:
             break
@@ -261,6 +271,22 @@ def select_sentences(
         for chunk_id, marker in markers.items()
     )
     return tuple(sentences), citations
+
+
+# A sentence stating a second kind asked for is kept down to this share of the best score
+# (others: half): it shares fewer of the question's words, which name mostly the first thing.
+KIND_FLOOR = 0.3
+
+
+def _states(
+    kind: re.Pattern[str], sentence: ScoredSentence, hits: Sequence[Hit], earlier: Neighbour | None
+) -> bool:
+    """Whether a sentence, read with the sentences introducing it when it is a list item,
+    states what ``kind`` recognizes (a penalty's item 「帳簿を保存しなかったとき。」 states the
+    fine of its article's opening sentence)."""
+    chunk = hits[sentence.hit_rank].chunk
+    leads = [split_sentences(c.text)[i] for c, i in leads_of(chunk, sentence.index, earlier)]
+    return any(kind.search(normalize(text)) for text in (sentence.text, *leads))
 
 
 def _quoted_units(

@@ -306,3 +306,31 @@ def test_an_item_among_the_decisive_sentences_is_read_with_its_introducer() -> N
         _PENALTY,
         "帳簿を保存しなかったとき。",
     ]
+
+
+def test_a_question_asking_two_kinds_gets_a_sentence_stating_each() -> None:
+    """「何年保存…。保存していなかったら罰則も…」 asks a period and a penalty: the period's
+    sentences outscore the penalty's item, which shares fewer words, yet the item (stating its
+    article's fine through its introducer) is quoted with that introducer; a question asking
+    one kind keeps the usual order."""
+    import re
+
+    rule = _hit(
+        "帳簿は五年間保存しなければならない。\n帳簿は一年ごとに閉鎖する。\n帳簿は電磁的に記録できる。"
+    )
+    penalty = _hit(
+        f"{_PENALTY}\n帳簿を保存しなかったとき。", cid="c2", article="第九十条", position=1
+    )
+    scored = [
+        ScoredSentence("帳簿は五年間保存しなければならない。", 0, 0, 2.0),
+        ScoredSentence("帳簿は一年ごとに閉鎖する。", 0, 1, 1.5),
+        ScoredSentence("帳簿は電磁的に記録できる。", 0, 2, 1.4),
+        ScoredSentence("帳簿を保存しなかったとき。", 1, 1, 0.7),
+    ]
+    period, fine = re.compile(r"年"), re.compile(r"罰金")
+    sentences, _ = select_sentences(
+        [rule, penalty], scored, limit=3, diverse_passages=1, kinds=(period, fine)
+    )
+    assert [s.text for s in sentences][-2:] == [_PENALTY, "帳簿を保存しなかったとき。"]
+    alone, _ = select_sentences([rule, penalty], scored, limit=3, diverse_passages=1, kinds=(fine,))
+    assert "帳簿を保存しなかったとき。" not in [s.text for s in alone]
