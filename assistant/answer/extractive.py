@@ -14,7 +14,6 @@ import numpy as np
 from assistant.answer.abstain import Abstention
 from assistant.answer.answerability import answer_cues, on_subject
 from assistant.answer.confidence import content_tokens
-from assistant.answer.lists import introducer_of
 from assistant.answer.quoting import (
     QuotingWeights,
     candidate_sentences,
@@ -24,7 +23,6 @@ from assistant.answer.quoting import (
 from assistant.answer.versions import version_notes
 from assistant.definitions import asks_for_definition
 from assistant.index.snapshot import Snapshot
-from assistant.japanese import split_sentences
 from assistant.sentences import SentenceScorer
 from assistant.types import Answer, AnswerSentence, Citation, Hit, Query
 
@@ -101,14 +99,14 @@ class ExtractiveAnswerer:
             )
 
         sentences, citations = select(self.sentences)
-        decisive, cited = (
-            (sentences, citations) if self.sentences <= self.decisive else select(self.decisive)
-        )
-        texts = with_introducers(decisive, cited)
+        decisive = sentences if self.sentences <= self.decisive else select(self.decisive)[0]
+        # A quoted list item comes with the sentences introducing it (select_sentences), so an
+        # item of a penalty article is read with the fine its opening sentence states.
+        texts = [s.text for s in decisive]
         subject = on_subject(texts, content_tokens(words), self._tokenize)
         # A penalty may be stated by any sentence of the answer (a two-part question's second
         # part is often answered beyond the decisive few: 「何年保存…。罰則もあるんですか」).
-        anywhere = with_introducers(sentences, citations)
+        anywhere = [s.text for s in sentences]
         problem = self.abstention.reason(query, hits, texts, keyword, subject, anywhere)
         if not sentences or problem:
             return self.abstention.decline(query, hits, evidence, problem)
@@ -124,28 +122,3 @@ class ExtractiveAnswerer:
             notes=version_notes(citations, query.english, snapshot.manifest),
             evidence=evidence,
         )
-
-
-def with_introducers(
-    sentences: Sequence[AnswerSentence], citations: Sequence[Citation]
-) -> list[str]:
-    """The sentences' texts, each list item preceded by the sentence introducing its list.
-
-    An item states nothing alone: 「第二十条又は第三十八条の規定に違反して帳簿を備えず…
-    とき。」 is punished by its article's opening sentence (「次の各号のいずれかに該当する場合
-    には、…三十万円以下の罰金に処する。」), so whether the chosen sentences state a penalty, an
-    amount or a period is read with the introducer of each item among them.
-    """
-    chunks = {c.marker: c.chunk for c in citations}
-    texts: list[str] = []
-    for sentence in sentences:
-        chunk = chunks.get(sentence.marker)
-        if chunk is not None:
-            parts = [p.strip() for p in split_sentences(chunk.text)]
-            if sentence.text.strip() in parts:
-                lead = introducer_of(chunk, parts.index(sentence.text.strip()))
-                if lead is not None and parts[lead] not in texts:
-                    texts.append(parts[lead])
-        if sentence.text not in texts:
-            texts.append(sentence.text)
-    return texts

@@ -288,26 +288,6 @@ def test_items_citing_no_other_quoted_passage_keep_their_scores() -> None:
     assert [s.score for s in beside if s.hit_rank == 0] == [s.score for s in alone]
 
 
-def test_an_item_among_the_decisive_sentences_is_read_with_its_introducer() -> None:
-    """Whether the chosen sentences state a penalty is read with each item's introducer: the
-    condition 「帳簿を保存しなかったとき。」 states no fine; its article's opening sentence does."""
-    from assistant.answer.extractive import with_introducers
-    from assistant.types import AnswerSentence, Citation
-
-    hit = _hit(f"{_PENALTY}\n第十九条の届出をしなかったとき。\n帳簿を保存しなかったとき。")
-    other = _hit("帳簿は五年間保存しなければならない。", cid="c2", position=1)
-    citations = [Citation(1, other.chunk, ""), Citation(2, hit.chunk, "")]
-    chosen = [
-        AnswerSentence("帳簿は五年間保存しなければならない。", 1),
-        AnswerSentence("帳簿を保存しなかったとき。", 2),
-    ]
-    assert with_introducers(chosen, citations) == [
-        "帳簿は五年間保存しなければならない。",
-        _PENALTY,
-        "帳簿を保存しなかったとき。",
-    ]
-
-
 def test_a_question_asking_two_kinds_gets_a_sentence_stating_each() -> None:
     """「何年保存…。保存していなかったら罰則も…」 asks a period and a penalty: the period's
     sentences outscore the penalty's item, which shares fewer words, yet the item (stating its
