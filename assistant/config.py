@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     # Ranking: the steps, in order, and each step's weights (README: configuration).
     ranking_steps: str = "boosts,conversation,sentences,quotes,primary,provisions,delegation,references,subjects,cues,sanctioned,changes,applies"
     boost_named_source: float = Field(1.0, ge=0.0, le=10.0)
+    boost_implementing_source: float = Field(0.5, ge=0.0, le=10.0)
     boost_definition: float = Field(1.0, ge=0.0, le=10.0)
     provisions_pinned: int = Field(3, ge=0, le=20)
     subjects_after: int = Field(1, ge=0, le=50)

@@ -90,6 +90,8 @@ RANKING_STEPS: dict[str, Callable[[Parts], RankingStep]] = {
         p.catalog.sources_named_in,
         p.settings.boost_named_source,
         p.settings.boost_definition,
+        p.catalog.law_implemented_by,
+        p.settings.boost_implementing_source,
     ),
     "conversation": lambda p: ConversationAnchors(p.settings.conversation_bonus),
     "sentences": lambda p: SentenceReranker(

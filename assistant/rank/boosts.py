@@ -2,7 +2,11 @@
 define the term it asks about.
 
 A question that names 外為法 or 施行令 wants that document's provisions, however many other
-passages share its words; a question 「Xとは」 or 「Xにはどんな…」 is answered by the provision
+passages share its words. A law's name also stands for the orders and ordinances carrying it
+out (the catalog's ``implements``): 「外為法に基づく報告の命令」 is answered by the 貿易外省令,
+「経済安保推進法でインフラ事業者として指定される対象」 by the 施行令, because users name the
+scheme by its law; those get ``implementing_source``. A question naming an order itself boosts
+that order only. A question 「Xとは」 or 「Xにはどんな…」 is answered by the provision
 that defines or designates X (the definitions the index collected from each law, or a sentence
 that defines X in other documents), not by the many that merely use it. Both are added to the
 fused score in z-score units; a defining provision outside the candidate pool is brought into
@@ -31,10 +35,23 @@ class DocumentBoosts:
         named_sources: Callable[[str], set[str]],
         named_source: float = 1.0,
         definition: float = 1.0,
+        implemented_law: Callable[[str], str | None] | None = None,
+        implementing_source: float = 0.0,
     ) -> None:
         self._named_sources = named_sources
+        self._implemented_law = implemented_law
         self.named_source = named_source
         self.definition = definition
+        self.implementing_source = implementing_source
+
+    def _source_boost(self, source: str, named: set[str]) -> float:
+        """``named_source`` for a named document, ``implementing_source`` for an order or
+        ordinance carrying out a named law, else 0."""
+        if source in named:
+            return self.named_source
+        if self._implemented_law is not None and self._implemented_law(source) in named:
+            return self.implementing_source
+        return 0.0
 
     def apply(self, query: Query, hits: list[Hit], context: RankContext) -> list[Hit]:
         """Boosted hits (with the defining provisions brought in), re-sorted by score."""
@@ -45,7 +62,7 @@ class DocumentBoosts:
         boosted = []
         for hit in hits:
             chunk = hit.chunk
-            boost = self.named_source if chunk.source in named else 0.0
+            boost = self._source_boost(chunk.source, named) if named else 0.0
             if term and (chunk.chunk_id in defining or defines(chunk.text, term)):
                 boost += self.definition
             boosted.append(replace(hit, score=hit.score + boost) if boost else hit)

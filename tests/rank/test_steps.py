@@ -29,6 +29,35 @@ def test_boosts_lift_the_named_document_and_the_defining_provision(tmp_path: Pat
     assert off.apply(query("特定重要物資とは何ですか"), hits, context) == hits
 
 
+def test_naming_a_law_lifts_its_orders_less_and_naming_an_order_lifts_it_alone(
+    tmp_path: Path,
+) -> None:
+    act = chunk("act", "主務大臣は、報告を求めることができる。", source="act.md")
+    ordinance = chunk("ordinance", "報告書は、遅滞なく提出する。", source="ordinance.md")
+    other = chunk("other", "報告書を提出する。", source="other.md")
+    store, snapshot = memory_snapshot([act, ordinance, other], tmp_path)
+    hits = [Hit(other, 2.0), Hit(ordinance, 1.9), Hit(act, 1.5)]
+    names = {"外為法": {"act.md"}, "省令": {"ordinance.md"}}
+    step = DocumentBoosts(
+        lambda text: set().union(*(v for k, v in names.items() if k in text)),
+        implemented_law={"ordinance.md": "act.md"}.get,
+        implementing_source=0.5,
+    )
+    context = RankContext(snapshot, store)
+    ranked = step.apply(query("外為法に基づく報告書はいつまでに"), hits, context)
+    assert [(h.chunk.chunk_id, h.score) for h in ranked] == [
+        ("act", 2.5),
+        ("ordinance", 2.4),
+        ("other", 2.0),
+    ]
+    ranked = step.apply(query("省令の報告書はいつまでに"), hits, context)
+    assert [(h.chunk.chunk_id, h.score) for h in ranked] == [
+        ("ordinance", 2.9),
+        ("other", 2.0),
+        ("act", 1.5),
+    ]
+
+
 def test_a_law_passage_that_delegates_what_is_asked_brings_the_order_provision_after_it(
     tmp_path: Path,
 ) -> None:
