@@ -32,9 +32,10 @@ from assistant.answer.lists import (
 )
 from assistant.answer.referents import referent_sentences
 from assistant.japanese import normalize, split_sentences
+from assistant.law.numbering import KANJI_NUMBER
 from assistant.scores import zscores
 from assistant.sentences import MIN_SENTENCE_CHARS
-from assistant.types import AnswerSentence, Chunk, Citation, Hit
+from assistant.types import AnswerSentence, Chunk, Citation, DocumentKind, Hit
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,10 @@ def select_sentences(
         own = next((s for s in ranked if s.hit_rank == rank), None)
         if len(kept) < limit and own and own.score >= floor and own not in kept:
             kept.append(own)
+    for delegating in list(kept):
+        detail = _delegated_detail(hits, ranked, delegating)
+        if len(kept) < limit and detail is not None and detail not in kept:
+            kept.append(detail)
     for kind in kinds if len(kinds) > 1 else ():
         stating = next((c for c in ranked if _states(kind, c, hits, earlier)), None)
         strong = stating is not None and stating.score >= KIND_FLOOR * ranked[0].score
@@ -271,6 +276,43 @@ def select_sentences(
         for chunk_id, marker in markers.items()
     )
     return tuple(sentences), citations
+
+
+# A law sentence leaving a detail to an order (「政令で定める要件に該当するもの」), and an order's
+# sentence stating it for an article of the law it carries out (「法第六十六条第一項の政令で定める
+# 要件は、…」; an ordinance's 「令第十七条第六項の経済産業省令で定める手続」 for the cabinet
+# order): group 1 names which, group 2 the article.
+_DELEGATES = re.compile(r"令で定め")
+_STATES_DELEGATED = re.compile(
+    rf"^(?:\d+\s+)?(法|令)(第{KANJI_NUMBER}条(?:の{KANJI_NUMBER})*)[^。]{{0,40}}?令で定める"
+)
+# Whom an order's 「法」 and an ordinance's 「令」 mean.
+_CALLED = {"法": DocumentKind.LAW, "令": DocumentKind.CABINET_ORDER}
+
+
+def _delegated_detail(
+    hits: Sequence[Hit], ranked: Sequence[ScoredSentence], delegating: ScoredSentence
+) -> ScoredSentence | None:
+    """The best sentence of another passage stating what ``delegating`` leaves to an order.
+
+    The law says 「政令で定める要件に該当するものに限る」; what the requirement is, the asker's
+    question, is in the cabinet order's 「法第六十六条第一項の政令で定める要件は、…とする。」,
+    which shares few words with the question and scores under the law's long sentence. The
+    ranking brings that order passage next to the law's (``rank.references.DelegationLinks``);
+    quoting the law sentence without it would answer 「どんな要件か」 with 「政令で定める要件」.
+    So it is kept whatever its score, as a list's introducer is kept with its items.
+    """
+    chunk = hits[delegating.hit_rank].chunk
+    if chunk.kind not in LAW_KINDS or not chunk.article or not _DELEGATES.search(delegating.text):
+        return None
+    for candidate in ranked:
+        other = hits[candidate.hit_rank].chunk
+        if other.source == chunk.source or other.kind not in LAW_KINDS:
+            continue
+        match = _STATES_DELEGATED.match(normalize(candidate.text))
+        if match and _CALLED[match.group(1)] == chunk.kind and match.group(2) == chunk.article:
+            return candidate
+    return None
 
 
 # A sentence stating a second kind asked for is kept down to this share of the best score

@@ -314,3 +314,34 @@ def test_a_question_asking_two_kinds_gets_a_sentence_stating_each() -> None:
     assert [s.text for s in sentences][-2:] == [_PENALTY, "帳簿を保存しなかったとき。"]
     alone, _ = select_sentences([rule, penalty], scored, limit=3, diverse_passages=1, kinds=(fine,))
     assert "帳簿を保存しなかったとき。" not in [s.text for s in alone]
+
+
+def test_a_detail_the_law_leaves_to_an_order_is_quoted_from_the_order() -> None:
+    """The law's 「政令で定める要件に該当するもの」 outscores the order's sentence stating the
+    requirement (it shares the question's words); the order's sentence for that article is
+    quoted with it however low it scores, and an order sentence for another article is not."""
+    law = _hit("特許庁長官は、政令で定める要件に該当する発明を送付する。", article="第六十六条")
+    order_text = "２ 法第六十六条第一項の政令で定める要件は、防衛の用に供する発明であることとする。"
+    order = Hit(
+        Chunk(
+            "o",
+            "order.md",
+            "令",
+            DocumentKind.CABINET_ORDER,
+            order_text,
+            order_text,
+            0,
+            article="第十二条",
+        ),
+        1.0,
+    )
+    scored = [
+        ScoredSentence(law.chunk.text, 0, 0, 2.0),
+        ScoredSentence(order_text, 1, 0, 0.3),
+    ]
+    sentences, citations = select_sentences([law, order], scored, limit=3)
+    assert [s.text for s in sentences] == [law.chunk.text, order_text]
+    assert [c.chunk.chunk_id for c in citations] == ["c1", "o"]
+    other = _hit("特許庁長官は、政令で定める要件に該当する発明を送付する。", article="第六十七条")
+    alone, _ = select_sentences([other, order], scored, limit=3)
+    assert [s.text for s in alone] == [other.chunk.text]
