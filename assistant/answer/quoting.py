@@ -253,6 +253,19 @@ def select_sentences(
             break
         if candidate not in kept:
             kept.append(candidate)
+    if hits[ranked[0].hit_rank].chunk.kind not in LAW_KINDS:
+        provision = next(
+            (
+                c
+                for c in ranked
+                if c.hit_rank < LAW_BESIDE_COMMENTARY_RANKS
+                and hits[c.hit_rank].chunk.kind in LAW_KINDS
+            ),
+            None,
+        )
+        strong = provision is not None and provision.score >= KIND_FLOOR * ranked[0].score
+        if len(kept) < limit and provision and strong and provision not in kept:
+            kept.append(provision)
     follower = following_sentence(hits, ranked[0]) if follow_best else None
     if follower and all(follower.text != s.text for s in kept):
         kept.append(follower)
@@ -314,6 +327,12 @@ def _delegated_detail(
             return candidate
     return None
 
+
+# When the best sentence is commentary (an article, guidance), the best sentence of a law,
+# order or ordinance among this many top passages is quoted beside it (down to KIND_FLOOR)
+# if the answer has room left: an answer a firm relies on cites the provision with force, not
+# only a description of it; a question about the commentary itself fills the answer with it.
+LAW_BESIDE_COMMENTARY_RANKS = 3
 
 # A sentence stating a second kind asked for is kept down to this share of the best score
 # (others: half): it shares fewer of the question's words, which name mostly the first thing.

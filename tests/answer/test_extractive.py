@@ -345,3 +345,18 @@ def test_a_detail_the_law_leaves_to_an_order_is_quoted_from_the_order() -> None:
     other = _hit("特許庁長官は、政令で定める要件に該当する発明を送付する。", article="第六十七条")
     alone, _ = select_sentences([other, order], scored, limit=3)
     assert [s.text for s in alone] == [other.chunk.text]
+
+
+def test_commentary_on_top_is_quoted_with_the_provision_beside_it_when_there_is_room() -> None:
+    """An article's description outscores the law's sentence; the law's best sentence among the
+    top passages is quoted too, unless the commentary fills the answer."""
+    text = "政府が工場を取得し、運営を民間に委託する制度です。"
+    article = Hit(Chunk("a", "jihyo.txt", "記事", DocumentKind.ARTICLE, text, text, 0), 1.0)
+    law = _hit("防衛大臣は、取得した施設の管理を委託することができる。", cid="l")
+    scored = [ScoredSentence(text, 0, 0, 2.0), ScoredSentence(law.chunk.text, 1, 0, 0.7)]
+    sentences, _ = select_sentences([article, law], scored, limit=3)
+    assert [s.text for s in sentences] == [text, law.chunk.text]
+    weak = [ScoredSentence(text, 0, 0, 2.0), ScoredSentence(law.chunk.text, 1, 0, 0.5)]
+    assert [s.text for s in select_sentences([article, law], weak, limit=3)[0]] == [text]
+    full, _ = select_sentences([article, law], scored, limit=1)
+    assert [s.text for s in full] == [text]
