@@ -85,7 +85,10 @@ _ADVICE = re.compile(
 # でも、罰則の対象になりますか」) is what a penalty provision states, not an interpretation.
 _OWN_CASE = re.compile(
     r"(?:弊社|当社|うちの|我が社|私どもの)[^。？?]{0,80}?"
-    r"(?:該当|当た(?:り|る)|(?<!罰則の)(?<!処罰の)(?<!罰金の)(?<!刑罰の)対象にな|違反にな|違法にな|抵触)"
+    r"(?:該当|当た(?:り|る)|(?<!罰則の)(?<!処罰の)(?<!罰金の)(?<!刑罰の)対象にな|違反にな|違法にな|抵触"
+    # Asking to confirm the asker's own conclusion: 「うちのケースは許可不要と判断して大丈夫ですよね」.
+    r"|と(?:判断|解釈)して(?:も)?(?:大丈夫|問題な|よい|良い|いい|差し支えな|よろし)"
+    r"|(?:で|て)(?:大丈夫|問題ない)(?:です)?よね)"
     r"|\b(?:our|my)\b.{0,60}?\b(?:be treated as|count as|qualify as|fall under|violat)"
     r"|\b(?:is|are) (?:our|my)\b[^?]{0,60}?\b(?:one of|among)\b",
     re.IGNORECASE,

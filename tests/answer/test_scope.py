@@ -123,6 +123,12 @@ def test_asking_whether_ones_own_case_falls_under_a_rule_is_recognized() -> None
         "当社がタイの子会社に渡そうとしている、リチウムイオン電池の電極スラリーの配合ノウハウは、"
         "外為令の別表の何の項の技術に当たりますか？"
     )
+    # asking the assistant to confirm the asker's own conclusion about the case
+    assert asks_about_own_case("うちのケースは許可不要と判断して大丈夫ですよね？")
+    assert asks_about_own_case("当社の取引は届出なしで問題ないですよね？")
+    assert asks_about_own_case("当社の取引は届出なしで大丈夫ですよね？")
+    # confirming how a rule reads is not a case
+    assert not asks_about_own_case("報告は遅滞なくという理解でよろしいでしょうか？")
 
 
 def test_a_country_is_the_laws_foreign_country_unless_its_own_rules_are_asked_about() -> None:
