@@ -112,7 +112,9 @@ ANSWER_TYPES = (
     AnswerType(
         "location",
         re.compile(
-            r"どこに(?:あり|ある|あるの)|所在地|住所|どこで(?:操業|生産)|\bwhere (?:is|are)\b|located|"
+            # 「根拠はどこにありますか」 asks which provision, not a place.
+            r"(?<!根拠は)(?<!根拠が)(?<!規定は)(?<!定めは)(?<!条文は)どこに(?:あり|ある|あるの)|"
+            r"所在地|住所|どこで(?:操業|生産)|\bwhere (?:is|are)\b|located|"
             r"\b(?:street |postal |mailing )?address\b",
             re.I,
         ),

@@ -16,6 +16,9 @@ def test_answer_type_must_be_present() -> None:
     assert missing_answer_type("申請の締切日はいつですか？", ["申請できる。"]) == "date"
     assert missing_answer_type("What is the fee?", ["手数料を納付する。"]) == "amount"
     assert missing_answer_type("工場はどこにありますか？", ["政府が取得する。"]) == "location"
+    # where the legal basis is: which provision, not a place
+    basis = "報告を求められる根拠はどこにありますか？"
+    assert missing_answer_type(basis, ["主務大臣は、報告を求めることができる。"]) is None
     assert missing_answer_type("何を提出しますか？", ["報告書を提出する。"]) is None
 
 
