@@ -58,6 +58,16 @@ _ENGLISH_LAW_NAME = re.compile(
     r"(?:Act|Law|Regulations?|Code|Directive|Treaty|Convention)(?![A-Za-z])"
 )
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+# Countries by their English abbreviations: "a US company", "the UK branch" are places of
+# business, one of the 外国 the laws speak of as a class (see ``country_terms``), not a subject
+# the documents fail to mention; a question asked within that country's own rules ("the US
+# EAR", "US export controls", "UK law") or about its money ("the US dollar") is about
+# something the documents do not hold, and the abbreviation stays a name.
+_COUNTRY_ACRONYMS = frozenset({"US", "USA", "UK", "PRC", "ROK", "UAE"})
+_ENGLISH_COUNTRY_FRAME = re.compile(
+    r"\s*(?:'s\s+)?(?:[A-Z]{2,6}\b|(?i:law|rule|regulat|government|authorit|agenc|export"
+    r"|sanction|dollar|pound|court|congress|parliament))"
+)
 # In a Japanese question any word in Latin letters is a name (「Excelで提出」「ChatGPTに入力」):
 # the documents' own words are Japanese, so one they never use is something they do not cover.
 _LATIN_NAME = re.compile(
@@ -113,7 +123,11 @@ def named_things(text: str) -> list[str]:
     names, in its NFKC form."""
     normalized = normalize(text)
     names = [m.group() for pattern in (_LAW_NAME, _BODY_NAME) for m in pattern.finditer(normalized)]
-    names += [m.group() for m in _ACRONYM.finditer(normalized)]
+    names += [
+        m.group()
+        for m in _ACRONYM.finditer(normalized)
+        if m.group() not in _COUNTRY_ACRONYMS or _ENGLISH_COUNTRY_FRAME.match(normalized, m.end())
+    ]
     names += [m.group() for m in _ENGLISH_LAW_NAME.finditer(normalized)]
     if not is_english(normalized):
         # Words of letters only: a code with digits (F1, ISO 9001, COVID-19) is written and

@@ -23,6 +23,11 @@ def test_laws_bodies_and_acronyms_are_recognized_by_their_form() -> None:
         "東都マテリアル株式会社"
     ]
     assert named_things("Under the US EAR, what is the de minimis rule?") == ["US", "EAR"]
+    # a country's abbreviation is a place of business (one of the laws' 外国) unless the
+    # question is asked within that country's rules or about its money
+    assert named_things("We are the Tokyo branch of a US company. Are we a resident?") == []
+    assert named_things("Under UK law, is it allowed?") == ["UK"]
+    assert named_things("What is the rate of the US dollar?") == ["US"]
     # In a Japanese question a word in Latin letters is a name; in an English one it is text.
     assert named_things("申請書はExcelで提出できますか？") == ["Excel"]
     assert named_things("e-Govから申請できますか？") == ["e-Gov"]
