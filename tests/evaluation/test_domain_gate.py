@@ -3,7 +3,7 @@
 Runs every case through the same Assistant the CLI and UI use (real model, real Chroma),
 writes the JSON and Markdown reports to artifacts/, and fails with the list of metrics under
 their minimum. The development parts (domain.jsonl, users-dev.jsonl, users-fresh.jsonl,
-users-fresh2.jsonl) are what weights and thresholds were chosen on; the test part
+users-fresh2.jsonl, users-fresh3.jsonl) are what weights and thresholds were chosen on; the test part
 (users-test.jsonl) was only ever measured, and its gate holds what was measured, so a change
 that loses ground on unseen questions fails CI.
 """
@@ -28,6 +28,7 @@ GATES = [
     ("users-test", "thresholds-users-test.yaml"),
     ("users-fresh", "thresholds-users-fresh.yaml"),
     ("users-fresh2", "thresholds-users-fresh2.yaml"),
+    ("users-fresh3", "thresholds-users-fresh3.yaml"),
 ]
 
 
