@@ -140,6 +140,7 @@ def _extractive(parts: Parts, tokenizer: JapaneseTokenizer, terms: TermMap) -> E
         lambda name: bool(parts.catalog.sources_named_in(name) or terms.japanese_for(name)),
         lambda name: bool(parts.catalog.sources_named_in(name)),
         tokenizer.tokenize,
+        lambda text: terms.expand(text) != text,
     )
     weights = QuotingWeights(
         rank_prior=s.answer_rank_prior,

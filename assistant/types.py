@@ -182,6 +182,9 @@ class Query:
     # The names of ``names`` that are countries (中国, 米国, 日本): the laws call them 外国 or
     # 本邦, so a passage may cover one without naming it (``answer.abstain``).
     countries: tuple[str, ...] = ()
+    # Whether the question is searched with an earlier turn's subject (a follow-up): its own
+    # words need not name what it is about.
+    follow_up: bool = False
 
     @property
     def english(self) -> bool:

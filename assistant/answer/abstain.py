@@ -28,6 +28,7 @@ from assistant.answer.scope import (
     mentioned,
     out_of_scope_names,
     unindexed_frames,
+    without_document_terms,
 )
 from assistant.index.keyword import KeywordIndex
 from assistant.index.snapshot import Snapshot
@@ -98,6 +99,7 @@ class Abstention:
         known: Callable[[str], bool] | None = None,
         catalogued: Callable[[str], bool] | None = None,
         tokenize: Callable[[str], list[str]] | None = None,
+        translates: Callable[[str], bool] | None = None,
     ) -> None:
         self.threshold = threshold
         self.threshold_en = threshold_en
@@ -109,6 +111,8 @@ class Abstention:
         self._catalogued = catalogued or (lambda _name: False)
         # Keyword search's tokenizer: a Latin-letter name is known by its tokens.
         self._tokenize = tokenize
+        # Whether an English text holds a term of the glossary (None: no glossary, no check).
+        self._translates = translates
 
     def evidence(self, query: Query, hits: Sequence[Hit], snapshot: Snapshot) -> Evidence:
         """How well the hits support an answer (dense similarity and word coverage)."""
@@ -155,6 +159,13 @@ class Abstention:
         frames = unindexed_frames(query.search_text, snapshot, self._catalogued)
         if frames:
             return _not_indexed(frames, english)
+        if (
+            self._translates is not None
+            and not query.follow_up
+            and without_document_terms(query.search_text, snapshot, self._translates)
+        ):
+            # English only (``without_document_terms``), so the reason is in English.
+            return "none of the question's words is a term the documents use"
         if asks_about_own_case(query.search_text):
             return (
                 "the documents state rules, not whether one firm's case falls under them; "

@@ -19,6 +19,15 @@ document's title contains it (a user's upload included); a passage that speaks o
 A question asking what the asker should buy or invest in (「今買っておくべき株」, "which stocks
 should I buy") asks for advice no document gives; it is declined for that reason.
 
+An English question none of whose words is a term of the documents is off their subject: the
+glossary (``corpus/terms-en-ja.yaml``) holds the documents' legal vocabulary in English
+(licence, report, subsidy, patent, designation …), and a question on any of their rules uses
+at least one such word, while "What will the weather be like in Tokyo tomorrow?" or "What is
+Mitsubishi Heavy Industries' share price?" uses none. A word in Latin letters that a passage
+itself uses (GOCO, NanoTerasu, the article's "Run Faster Partnership") keeps the question in
+scope. A follow-up is left alone: "And how long does that take?" borrows its subject from the
+turn before.
+
 A question asking whether the asker's own case falls under a rule (「弊社の…は…に該当しますか」)
 asks for an interpretation no text states: the documents give the rule, not its application
 to one firm's product, so the answer is declined with that reason and the rule shown as nearest.
@@ -181,6 +190,21 @@ def out_of_scope_names(
     """Names in the question that no indexed passage mentions and the catalog does not know
     (``tokenize``: keyword search's, by whose tokens a Latin-letter name is known)."""
     return [n for n in named_things(text) if not known(n) and not mentioned(snapshot, n, tokenize)]
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def without_document_terms(
+    text: str, snapshot: Snapshot, translates: Callable[[str], bool]
+) -> bool:
+    """Whether an English question holds no glossary term (``translates``) and no Latin word
+    an indexed passage uses (see the module doc)."""
+    normalized = normalize(text)
+    if not is_english(normalized) or translates(normalized):
+        return False
+    keyword = snapshot.keyword
+    return not any(keyword.knows(w.lower()) for w in _ENGLISH_WORD.findall(normalized))
 
 
 def framing_laws(text: str) -> list[str]:

@@ -100,6 +100,7 @@ class QueryBuilder:
             anchors=anchors,
             equivalents=() if english else self._equivalents(search_text, words),
             compounds=() if english else tuple(compounds),
+            follow_up=bool(topic) or searched is not None,
         )
 
     def _vector(self, retrieval_text: str, keyword_text: str, english: bool) -> np.ndarray:

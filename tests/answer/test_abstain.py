@@ -111,3 +111,21 @@ def test_a_forecast_of_the_askers_own_case_is_declined_with_its_reason(tmp_path:
     assert "no opinion or forecast" in (abstention.out_of_scope(english, snapshot) or "")
     rule = query("保全指定されるのはどのような発明ですか？")
     assert abstention.out_of_scope(rule, snapshot) is None
+
+
+def test_an_english_question_without_a_document_term_is_declined_unless_it_follows_up(
+    tmp_path: Path,
+) -> None:
+    """A question naming nothing the documents speak of is off their subject; a follow-up
+    takes its subject from the turn before, so its own words need not name it."""
+    law = chunk("a", "特定技術の提供には経済産業大臣の許可を受けなければならない。")
+    _, snapshot = memory_snapshot([law], tmp_path)
+    abstention = Abstention(translates=lambda text: "licence" in text.lower())
+    weather = query("What will the weather be like in Tokyo tomorrow?", language="en")
+    assert abstention.out_of_scope(weather, snapshot) == (
+        "none of the question's words is a term the documents use"
+    )
+    follow_up = replace(query("And how long does that take?", language="en"), follow_up=True)
+    assert abstention.out_of_scope(follow_up, snapshot) is None
+    licence = query("How long is a licence valid?", language="en")
+    assert abstention.out_of_scope(licence, snapshot) is None

@@ -12,6 +12,7 @@ from assistant.answer.scope import (
     named_things,
     out_of_scope_names,
     unindexed_frames,
+    without_document_terms,
 )
 from assistant.index.keyword import JapaneseTokenizer
 from tests.fakes import chunk, memory_snapshot
@@ -63,6 +64,39 @@ def test_a_name_counts_when_the_index_mentions_it_or_the_catalog_knows_it(tmp_pa
     asked = "The Beatlesはe-GovとExcelで何を申請したか"
     tokenize = JapaneseTokenizer().tokenize
     assert out_of_scope_names(asked, snapshot, known, tokenize) == ["Excel"]
+
+
+def test_an_english_question_without_a_term_of_the_documents_is_off_their_subject(
+    tmp_path: Path,
+) -> None:
+    chunks = [
+        chunk("a", "特定技術の提供には経済産業大臣の許可を受けなければならない。", source="act.md"),
+        chunk(
+            "b", "いわゆるGOCOやNanoTerasuの仕組みを紹介する。", source="article.txt", position=1
+        ),
+    ]
+    _, snapshot = memory_snapshot(chunks, tmp_path)
+    glossary = ("licence", "report", "subsidy")
+
+    def translates(text: str) -> bool:
+        return any(term in text.lower() for term in glossary)
+
+    assert without_document_terms(
+        "What will the weather be like in Tokyo tomorrow?", snapshot, translates
+    )
+    assert without_document_terms(
+        "What is Mitsubishi Heavy Industries' share price?", snapshot, translates
+    )
+    # a glossary term, or a Latin word a passage itself uses, keeps the question in scope
+    assert not without_document_terms(
+        "Do we need a licence to train staff abroad?", snapshot, translates
+    )
+    assert not without_document_terms("When did GOCO start in Japan?", snapshot, translates)
+    assert not without_document_terms(
+        "What does the article say about NanoTerasu?", snapshot, translates
+    )
+    # a Japanese question is judged by its names, not by this rule
+    assert not without_document_terms("明日の東京の天気は？", snapshot, translates)
 
 
 def test_the_law_a_question_is_asked_within_is_recognized_by_the_particle_after_it() -> None:
