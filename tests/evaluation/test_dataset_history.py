@@ -101,13 +101,18 @@ def test_users_datasets_are_valid_against_the_current_laws(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "english", "unanswerable"),
-    [("users-fresh", 10, 16), ("users-fresh2", 15, 18), ("users-fresh3", 15, 18)],
+    [
+        ("users-fresh", 10, 16),
+        ("users-fresh2", 15, 18),
+        ("users-fresh3", 15, 18),
+        ("users-fresh4", 15, 18),
+    ],
 )
 def test_the_fresh_development_sets_are_valid_against_the_shipped_laws(
     name: str, english: int, unanswerable: int
 ) -> None:
-    """users-fresh.jsonl, users-fresh2.jsonl and users-fresh3.jsonl (evals/datasets/README.md)
-    hold against corpus/laws itself."""
+    """users-fresh.jsonl to users-fresh4.jsonl (evals/datasets/README.md) hold against
+    corpus/laws itself."""
     path = ROOT / "evals" / "datasets" / f"{name}.jsonl"
     code = check_dataset.main(
         [
