@@ -93,8 +93,10 @@ _ADVICE = re.compile(
     r"|\b(?:should|shall) (?:i|we) (?:buy|sell|invest|short)\b"
     r"|\bwhich (?:\w+ ){0,3}(?:stocks?|shares|equities)\b.{0,40}\b(?:buy|sell|invest)\b"
     r"|\bstock (?:picks?|tips?)\b"
-    # A recommendation for the asker (hotels, restaurants, products): nothing the texts state.
-    r"|\b(?:can|could|would) you recommend\b|\brecommend (?:me|us)\b",
+    # A recommendation for the asker (hotels, restaurants, products, where to invest): nothing
+    # the texts state, in English or Japanese (「おすすめを教えてください」「お勧めは」).
+    r"|\b(?:can|could|would) you recommend\b|\brecommend (?:me|us)\b"
+    r"|おすすめ|お勧め|オススメ|お薦め",
     re.IGNORECASE,
 )
 # The asker's own case: 弊社の製品は…に該当しますか, Would our lab be treated as a violation.

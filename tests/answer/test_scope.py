@@ -187,6 +187,8 @@ def test_asking_what_to_buy_or_invest_in_is_recognized_not_questions_on_shares()
         "Which defence stocks are good to buy?",
         "今のうちに買っておくべき半導体製造装置メーカーの株を3つ挙げてください",
         "Can you recommend a few hotels close to the venue?",
+        "弊社は今後どの分野に投資を振り向けるべきか、おすすめを教えてください",
+        "霞が関の近くでお勧めのランチのお店はありますか？",
     ):
         assert asks_for_advice(advice), advice
     for rule in (
