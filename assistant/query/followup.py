@@ -210,7 +210,9 @@ def needs_context(question: str, topical: Callable[[str], bool] | None = None) -
 
 def _replace_reference(question: str, subject: str) -> str:
     match = _REFERRING.search(question)
-    if match is None:
+    # 「同じように変更の認定を取り直す」 compares with the earlier turn rather than naming it:
+    # putting the subject in its place would leave 「…計画ように」, so it is said first instead.
+    if match is None or match.group() == "同じ":
         return f"{subject}について、{question}"
     word = match.group()
     replacement = (

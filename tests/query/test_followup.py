@@ -71,6 +71,14 @@ def test_question_without_subject_gets_the_previous_subject_in_front() -> None:
     assert rewrite_followup("罰則はありますか？", GOCO) == "GOCOについて、罰則はありますか？"
 
 
+def test_same_as_before_keeps_its_words_and_gets_the_subject_in_front() -> None:
+    # 同じ compares with the earlier turn: replaced by the subject it would read 「GOCOように」.
+    assert (
+        rewrite_followup("社長が交代しただけでも、同じように届出が必要ですか？", GOCO)
+        == "GOCOについて、社長が交代しただけでも、同じように届出が必要ですか？"
+    )
+
+
 def test_standalone_questions_and_first_questions_are_left_alone() -> None:
     assert rewrite_followup("外為法の目的は何ですか？", GOCO) == "外為法の目的は何ですか？"
     assert rewrite_followup("それはいつからですか？", []) == "それはいつからですか？"
