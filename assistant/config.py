@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     evidence_dense_ceiling: float = Field(0.94, ge=-1.0, le=1.0)
     evidence_dense_floor_en: float = Field(0.75, ge=-1.0, le=1.0)
     evidence_dense_ceiling_en: float = Field(0.85, ge=-1.0, le=1.0)
-    answer_sentences: int = Field(4, ge=1, le=10)
+    answer_sentences: int = Field(5, ge=1, le=10)
     answer_decisive_sentences: int = Field(3, ge=1, le=10)
     answer_semantic_weight: float = Field(0.1, ge=0.0, le=5.0)
     answer_rank_prior: tuple[float, ...] = (0.30, 0.18, 0.10, 0.05, 0.0)
