@@ -24,7 +24,7 @@ from assistant.answer.versions import version_notes
 from assistant.definitions import asks_for_definition
 from assistant.index.snapshot import Snapshot
 from assistant.sentences import SentenceScorer
-from assistant.types import Answer, AnswerSentence, Citation, Hit, Query
+from assistant.types import Answer, AnswerSentence, Chunk, Citation, DocumentKind, Hit, Query
 
 
 class ExtractiveAnswerer:
@@ -38,7 +38,7 @@ class ExtractiveAnswerer:
         scorer: SentenceScorer,
         tokenize: Callable[[str], list[str]],
         abstention: Abstention,
-        sentences: int = 4,
+        sentences: int = 5,
         decisive: int = 3,
         weights: QuotingWeights | None = None,
     ) -> None:
@@ -96,6 +96,7 @@ class ExtractiveAnswerer:
                 self.weights.diverse_passages,
                 later=snapshot.following_in_article,
                 kinds=cues,
+                carried_out=lambda chunk: carried_out_by(chunk, snapshot),
             )
 
         sentences, citations = select(self.sentences)
@@ -122,3 +123,13 @@ class ExtractiveAnswerer:
             notes=version_notes(citations, query.english, snapshot.manifest),
             evidence=evidence,
         )
+
+
+def carried_out_by(chunk: Chunk, snapshot: Snapshot) -> list[Chunk]:
+    """The law chunks an order's or ordinance's chunk cites (the provisions it carries out:
+    「法第三十八条の帳簿」), by the reference graph; none for a law's own chunk."""
+    graph = snapshot.references
+    if graph is None or chunk.kind == DocumentKind.LAW:
+        return []
+    cited = (snapshot.chunks.get(cid) for cid in graph.references_of(chunk.chunk_id))
+    return [c for c in cited if c is not None and c.kind == DocumentKind.LAW]

@@ -141,6 +141,10 @@ _CITED_ARTICLE = re.compile(
 )
 
 
+# An order's or ordinance's name for an article of the law it carries out: 「法第三十八条」.
+_LAW_ARTICLE = re.compile(rf"(?<![一-龥])法({_CITED_ARTICLE.pattern})")
+
+
 def citing_items_first(
     hits: Sequence[Hit], scored: list[ScoredSentence], penalties: Collection[str]
 ) -> list[ScoredSentence]:
@@ -212,6 +216,7 @@ def select_sentences(
     diverse_passages: int = 2,
     later: Neighbour | None = None,
     kinds: Sequence[re.Pattern[str]] = (),
+    carried_out: Callable[[Chunk], Sequence[Chunk]] | None = None,
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Pick the best sentences (in reading order) and number the passages they cite.
 
@@ -225,7 +230,9 @@ def select_sentences(
     ``kinds``: what a question asking several things asks for (``answer_cues``: a period and a
     penalty in 「何年保存…。保存していなかったら罰則も…」); after those passages, the best
     sentence stating each kind comes next, so the second thing asked is not crowded out by
-    more sentences on the first.
+    more sentences on the first. A law sentence stating it that names the provision of the
+    answer's best sentence comes before the others (``_names_quoted``; ``carried_out`` gives
+    the law provisions an order's passage carries out, which it names as 「法第三十八条」).
     """
     unique: dict[str, ScoredSentence] = {}
     for candidate in sorted(scored, key=lambda s: -s.score):
@@ -244,9 +251,15 @@ def select_sentences(
         if len(kept) < limit and detail is not None and detail not in kept:
             kept.append(detail)
     for kind in kinds if len(kinds) > 1 else ():
-        stating = next((c for c in ranked if _states(kind, c, hits, earlier)), None)
-        strong = stating is not None and stating.score >= KIND_FLOOR * ranked[0].score
-        if len(kept) < limit and stating and strong and stating not in kept:
+        stating_ones = [
+            c
+            for c in ranked
+            if c.score >= KIND_FLOOR * ranked[0].score and _states(kind, c, hits, earlier)
+        ]
+        best_quotes = _quoted_provisions(hits, kept[:1], carried_out)
+        linked = [c for c in stating_ones if _names_quoted(c, hits, best_quotes)]
+        stating = next(iter(linked or stating_ones), None)
+        if len(kept) < limit and stating and stating not in kept:
             kept.append(stating)
     for candidate in ranked:
         if len(kept) >= limit or candidate.score < floor:
@@ -337,6 +350,43 @@ LAW_BESIDE_COMMENTARY_RANKS = 3
 # A sentence stating a second kind asked for is kept down to this share of the best score
 # (others: half): it shares fewer of the question's words, which name mostly the first thing.
 KIND_FLOOR = 0.3
+
+
+def _quoted_provisions(
+    hits: Sequence[Hit],
+    kept: Sequence[ScoredSentence],
+    carried_out: Callable[[Chunk], Sequence[Chunk]] | None,
+) -> set[tuple[str, str]]:
+    """The (document, article) pairs the kept sentences quote: each one's own article, and
+    for an order's or ordinance's sentence the law articles it names as 「法第三十八条」 (those
+    of the provisions its passage carries out, so that 法 is known to mean that law)."""
+    quoted: set[tuple[str, str]] = set()
+    for sentence in kept:
+        chunk = hits[sentence.hit_rank].chunk
+        if chunk.article and chunk.kind in LAW_KINDS:
+            quoted.add((chunk.source, chunk.article))
+        named = set(_LAW_ARTICLE.findall(sentence.text))
+        if named and carried_out is not None:
+            quoted.update((c.source, c.article) for c in carried_out(chunk) if c.article in named)
+    return quoted
+
+
+def _names_quoted(
+    sentence: ScoredSentence, hits: Sequence[Hit], quoted: set[tuple[str, str]]
+) -> bool:
+    """Whether a law sentence names another article of its law that the answer quotes.
+
+    A second thing asked (「…の罰則も知りたい」) is stated by many provisions in the same words:
+    the penalty articles list every breach of the law, and one of another duty's fines may share
+    more of the question's words (支援法人, 基金) than the item that punishes the duty the answer
+    is about (「第二十条又は第三十八条の規定に違反して帳簿を備えず…」). The law's own
+    cross-reference tells them apart: the item naming the quoted provision is the one asked for.
+    """
+    chunk = hits[sentence.hit_rank].chunk
+    if chunk.kind not in LAW_KINDS:
+        return False
+    cited = set(_CITED_ARTICLE.findall(sentence.text)) - {chunk.article}
+    return any((chunk.source, article) in quoted for article in cited)
 
 
 def _states(

@@ -316,6 +316,88 @@ def test_a_question_asking_two_kinds_gets_a_sentence_stating_each() -> None:
     assert "帳簿を保存しなかったとき。" not in [s.text for s in alone]
 
 
+def test_the_second_kind_is_stated_by_the_item_naming_the_provision_the_answer_quotes() -> None:
+    """An ordinance's 「法第三十八条の帳簿…五年間保存」 answers the period; of two sentences
+    stating a fine, the 過料 of another duty shares more of the question's words (基金) than
+    the penalty item naming 第三十八条, yet that item is the one about these books. Without the
+    ordinance naming 法第三十八条 (or without the graph saying which law it carries out), the
+    higher-scoring fine is quoted as before."""
+    import re
+
+    law_chunk = Chunk(
+        "law38",
+        "act.md",
+        "法",
+        DocumentKind.LAW,
+        "帳簿を備えなければならない。",
+        "",
+        9,
+        article="第三十八条",
+    )
+    rule = Hit(
+        Chunk(
+            "rule",
+            "rule.md",
+            "命令",
+            DocumentKind.ORDINANCE,
+            "支援法人は、法第三十八条の帳簿を五年間保存しなければならない。",
+            "",
+            0,
+            article="第十二条",
+        ),
+        1.0,
+    )
+    other = Hit(
+        Chunk(
+            "fund",
+            "act.md",
+            "法",
+            DocumentKind.LAW,
+            "基金を運用したときは、二十万円以下の過料に処する。",
+            "",
+            2,
+            article="第九十九条",
+        ),
+        1.0,
+    )
+    penalty = Hit(
+        Chunk(
+            "p",
+            "act.md",
+            "法",
+            DocumentKind.LAW,
+            f"{_PENALTY}\n一 第三十八条の規定に違反して帳簿を保存しなかったとき。",
+            "",
+            1,
+            article="第九十六条",
+        ),
+        1.0,
+    )
+    hits = [rule, other, penalty]
+    scored = [
+        ScoredSentence("支援法人は、法第三十八条の帳簿を五年間保存しなければならない。", 0, 0, 2.0),
+        ScoredSentence("基金を運用したときは、二十万円以下の過料に処する。", 1, 0, 0.9),
+        ScoredSentence("一 第三十八条の規定に違反して帳簿を保存しなかったとき。", 2, 1, 0.7),
+    ]
+    period, fine = re.compile(r"年間"), re.compile(r"罰金|過料")
+
+    def texts(carried_out: object) -> list[str]:
+        sentences, _ = select_sentences(
+            hits,
+            scored,
+            limit=2,
+            diverse_passages=1,
+            kinds=(period, fine),
+            carried_out=carried_out,  # type: ignore[arg-type]
+        )
+        return [s.text for s in sentences]
+
+    linked = texts(lambda chunk: [law_chunk] if chunk.chunk_id == "rule" else [])
+    assert linked[-2:] == [_PENALTY, "一 第三十八条の規定に違反して帳簿を保存しなかったとき。"]
+    assert texts(None)[-1] == "基金を運用したときは、二十万円以下の過料に処する。"
+    assert texts(lambda chunk: [])[-1] == "基金を運用したときは、二十万円以下の過料に処する。"
+
+
 def test_a_detail_the_law_leaves_to_an_order_is_quoted_from_the_order() -> None:
     """The law's 「政令で定める要件に該当するもの」 outscores the order's sentence stating the
     requirement (it shares the question's words); the order's sentence for that article is
