@@ -225,6 +225,9 @@ class Abstention:
                     list(query.names), [keyword.tokens_of(h.chunk.chunk_id) for h in hits]
                 )
                 if not _named_in(self._japanese_for(name), hits)
+                # The thesaurus's term for it (USBメモリ -> 記録媒体): the documents name the
+                # thing in their own words, as they name a country as 外国.
+                and not _named_in(_terms_for(name, query), hits)
                 # A country the question is not asked within (「中国の合弁先に教えた」) is one of
                 # the 外国 the laws speak of as a class: a destination, not another subject.
                 and not (name in query.countries and country_terms(name, query.search_text))
@@ -260,6 +263,11 @@ class Abstention:
         """The declining answer, with the nearest passages and the evidence it was based on."""
         answer = abstention(query.question, query.text, hits[:NEAREST_SHOWN], query.english, reason)
         return Answer(**{**answer.__dict__, "evidence": evidence})
+
+
+def _terms_for(name: str, query: Query) -> list[str]:
+    """The documents' terms the thesaurus or a law's definitions give for a name's word."""
+    return ["".join(term) for word, terms in query.equivalents if word == name for term in terms]
 
 
 def _named_in(forms: Sequence[str], hits: Sequence[Hit]) -> bool:

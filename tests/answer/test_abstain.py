@@ -129,3 +129,25 @@ def test_an_english_question_without_a_document_term_is_declined_unless_it_follo
     assert abstention.out_of_scope(follow_up, snapshot) is None
     licence = query("How long is a licence valid?", language="en")
     assert abstention.out_of_scope(licence, snapshot) is None
+
+
+def test_a_name_the_thesaurus_translates_is_mentioned_by_its_term(tmp_path: Path) -> None:
+    """「USBメモリ」: the law says 記録媒体 (外為法第二十五条第三項). A passage using the term the
+    thesaurus gives for the name mentions it; without the mapping, or with passages using neither,
+    the name is still reported missing."""
+    law = chunk("a", "特定技術を内容とする情報が記録された記録媒体の輸出には、許可を要する。")
+    _, snapshot = memory_snapshot([law], tmp_path)
+    text = "技術資料を入れたUSBメモリを海外へ持ち出すには許可が要りますか？"
+    _tokens, names, _compounds, _countries = TOKENIZER.analyse_fully(text)
+    plain = replace(query(text), names=tuple(names))
+    mapped = replace(plain, equivalents=tuple((n, (("記録", "媒体"),)) for n in names))
+    abstention = Abstention()
+    hits = [Hit(law, 1.0)]
+    assert abstention.reason(mapped, hits, [law.text], snapshot.keyword) is None
+    assert "への言及がありません" in (
+        abstention.reason(plain, hits, [law.text], snapshot.keyword) or ""
+    )
+    other = chunk("b", "技術の提供には、許可を要する。", position=1)
+    assert "への言及がありません" in (
+        abstention.reason(mapped, [Hit(other, 1.0)], [other.text], snapshot.keyword) or ""
+    )
