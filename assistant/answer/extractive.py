@@ -7,6 +7,7 @@ sentences to quote is decided in ``quoting.py``; whether to answer at all in ``a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -83,6 +84,7 @@ class ExtractiveAnswerer:
             weights=self.weights,
             earlier=snapshot.preceding,
             penalties=snapshot.references.penalties if snapshot.references else (),
+            equivalents=_equivalents_not_cued(query, cues),
         )
         follow = asks_for_definition(query.question)
 
@@ -133,3 +135,19 @@ def carried_out_by(chunk: Chunk, snapshot: Snapshot) -> list[Chunk]:
         return []
     cited = (snapshot.chunks.get(cid) for cid in graph.references_of(chunk.chunk_id))
     return [c for c in cited if c is not None and c.kind == DocumentKind.LAW]
+
+
+def _equivalents_not_cued(
+    query: Query, cues: Sequence[re.Pattern[str]]
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The question's translated words whose terms are not what a cue asked for recognizes.
+
+    「罰則」 translates to 罰金, 拘禁刑, 処する: every penalty sentence would cover it, and the
+    cue bonus already rewards a sentence for stating a penalty; counted twice, a fine for another
+    breach that shares a word more outranks the items about the breach asked about.
+    """
+    return {
+        word: terms
+        for word, terms in query.equivalents
+        if not any(cue.search("".join(term)) for term in terms for cue in cues)
+    }

@@ -16,7 +16,7 @@ Which sentence introduces which items, in labelled law text and across chunks, i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -78,6 +78,7 @@ def candidate_sentences(
     weights: QuotingWeights | None = None,
     earlier: Neighbour | None = None,
     penalties: Collection[str] = (),
+    equivalents: Mapping[str, Sequence[Sequence[str]]] | None = None,
 ) -> list[ScoredSentence]:
     """Every sentence of the top passages, scored against the question.
 
@@ -93,8 +94,13 @@ def candidate_sentences(
     A law sentence counts them in the paragraphs of its article it names as well (``referents``):
     「前項に規定する報告書の提出を受けたときは」 is about the report the paragraph before
     describes.
+    ``equivalents`` (``Query.equivalents``): the documents' terms for a question word that the
+    thesaurus or a law's definitions translate; a sentence using a whole term covers the word
+    (「金額に納得できない」 is answered by 「決定に不服がある者は」), as retrieval and the
+    abstention's coverage already read it.
     """
     weights = weights or QuotingWeights()
+    terms_for = equivalents or {}
     semantic_weight = weights.semantic_weight
     words = content_tokens(question_tokens)
     total = sum(idf(w) for w in words) or 1.0
@@ -122,8 +128,8 @@ def candidate_sentences(
         tokens = set(tokenize(sentence)).union(*(tokenize(t) for t in leads))
         named = set().union(*(tokenize(t) for t in named_by[rank][index])) - tokens
         coverage = (
-            sum(idf(w) for w in words if w in tokens)
-            + weights.referent * sum(idf(w) for w in words if w in named)
+            sum(idf(w) for w in words if _covers(w, tokens, terms_for))
+            + weights.referent * sum(idf(w) for w in words if _covers(w, named, terms_for))
         ) / total
         prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
         states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
@@ -133,6 +139,15 @@ def candidate_sentences(
         score = (coverage + prior + float(meaning) + cue) * weight
         scored.append(ScoredSentence(sentence, rank, index, score))
     return citing_items_first(hits[: weights.passages], scored, penalties)
+
+
+def _covers(
+    word: str, tokens: Collection[str], terms_for: Mapping[str, Sequence[Sequence[str]]]
+) -> bool:
+    """Whether a sentence's tokens hold the word, or every token of one of its terms."""
+    return word in tokens or any(
+        term and all(t in tokens for t in term) for term in terms_for.get(word, ())
+    )
 
 
 # An article a law sentence cites: 「第五十五条の八の規定に基づく…」, 「第五十二条第一項」.

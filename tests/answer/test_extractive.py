@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from assistant.answer.lists import introducer_of, is_list_item, list_items_after
 from assistant.answer.quoting import (
     ScoredSentence,
@@ -442,3 +444,38 @@ def test_commentary_on_top_is_quoted_with_the_provision_beside_it_when_there_is_
     assert [s.text for s in select_sentences([article, law], weak, limit=3)[0]] == [text]
     full, _ = select_sentences([article, law], scored, limit=1)
     assert [s.text for s in full] == [text]
+
+
+def test_a_sentence_using_the_documents_term_for_a_question_word_covers_it() -> None:
+    """「金額に納得できない」: the thesaurus gives 不服 for 納得, and the sentence stating what to
+    do (「決定に不服がある者は、六月以内に訴え…」) shares no other word with the question."""
+    from assistant.answer.quoting import candidate_sentences
+
+    hit = _hit(
+        "補償の額を決定し通知する。\n前項の決定に不服がある者は、六月以内に訴えを提起できる。"
+    )
+    words = ["金額", "納得"]
+    tokenize = lambda text: [w for w in ("決定", "不服", "補償", "訴え") if w in text]  # noqa: E731
+    plain = candidate_sentences([hit], words, tokenize, lambda _: 1.0)
+    mapped = candidate_sentences(
+        [hit], words, tokenize, lambda _: 1.0, equivalents={"納得": [("不服",)]}
+    )
+    assert plain[1].score == plain[0].score
+    assert mapped[1].score > mapped[0].score
+
+
+def test_a_translated_word_a_cue_already_reads_is_not_counted_again() -> None:
+    """罰則 -> 罰金, 拘禁刑: when a penalty is asked, the cue rewards a sentence stating one;
+    a word whose terms the asked cues recognize keeps no equivalents, others keep theirs."""
+    import re
+
+    from assistant.answer.extractive import _equivalents_not_cued
+    from tests.fakes import query
+
+    asked = replace(
+        query("報告漏れの罰則と、金額に納得できない場合"),
+        equivalents=(("罰則", (("罰金",), ("拘禁", "刑"))), ("納得", (("不服",),))),
+    )
+    penalty = re.compile(r"罰金|拘禁刑|過料")
+    assert _equivalents_not_cued(asked, (penalty,)) == {"納得": (("不服",),)}
+    assert set(_equivalents_not_cued(asked, ())) == {"罰則", "納得"}
