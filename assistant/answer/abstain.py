@@ -250,8 +250,7 @@ class Abstention:
         if stem.isascii():
             return list(self._japanese_for(stem))
         words = self._tokenize(stem) if self._tokenize else [stem]
-        equivalents = dict(query.equivalents)
-        return ["".join(term) for word in words for term in equivalents.get(word, ())]
+        return [term for word in words for term in _terms_for(word, query)]
 
     def decline(
         self,
@@ -265,9 +264,9 @@ class Abstention:
         return Answer(**{**answer.__dict__, "evidence": evidence})
 
 
-def _terms_for(name: str, query: Query) -> list[str]:
-    """The documents' terms the thesaurus or a law's definitions give for a name's word."""
-    return ["".join(term) for word, terms in query.equivalents if word == name for term in terms]
+def _terms_for(word: str, query: Query) -> list[str]:
+    """The documents' terms the thesaurus or a law's definitions give for a question word."""
+    return ["".join(term) for own, terms in query.equivalents if own == word for term in terms]
 
 
 def _named_in(forms: Sequence[str], hits: Sequence[Hit]) -> bool:

@@ -10,7 +10,7 @@ out-of-scope question score low even when some generic words match.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Compound, Evidence, Hit
@@ -141,11 +141,7 @@ def measure_evidence(
     alternatives = equivalents or {}
 
     def covered(word: str, tokens: set[str]) -> bool:
-        if word in inside:
-            return False
-        return word in tokens or any(
-            all(t in tokens for t in term) for term in alternatives.get(word, ())
-        )
+        return word not in inside and covers(word, tokens, alternatives)
 
     coverage = max(
         sum(idf(w) for w in words if covered(w, chunk_tokens(h.chunk.chunk_id))) / total
@@ -153,6 +149,16 @@ def measure_evidence(
     )
     confidence = combined_confidence(dense_scaled, coverage)
     return Evidence(dense, coverage, confidence if math.isfinite(confidence) else 0.0, named)
+
+
+def covers(
+    word: str, tokens: Collection[str], equivalents: Mapping[str, Sequence[Sequence[str]]]
+) -> bool:
+    """Whether a text's tokens hold the word, or every token of one of the documents' terms
+    for it (``Query.equivalents``: a passage on 特定社会基盤事業者 covers インフラ)."""
+    return word in tokens or any(
+        all(t in tokens for t in term) for term in equivalents.get(word, ())
+    )
 
 
 def scaled_dense(dense: float, floor: float, ceiling: float) -> float:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.answer.confidence import content_tokens
+from assistant.answer.confidence import content_tokens, covers
 from assistant.answer.lists import (
     LAW_KINDS,
     Neighbour,
@@ -128,8 +128,8 @@ def candidate_sentences(
         tokens = set(tokenize(sentence)).union(*(tokenize(t) for t in leads))
         named = set().union(*(tokenize(t) for t in named_by[rank][index])) - tokens
         coverage = (
-            sum(idf(w) for w in words if _covers(w, tokens, terms_for))
-            + weights.referent * sum(idf(w) for w in words if _covers(w, named, terms_for))
+            sum(idf(w) for w in words if covers(w, tokens, terms_for))
+            + weights.referent * sum(idf(w) for w in words if covers(w, named, terms_for))
         ) / total
         prior = weights.rank_prior[min(rank, len(weights.rank_prior) - 1)]
         states_asked = bool(cues) and any(p.search(normalize(sentence)) for p in cues)
@@ -139,15 +139,6 @@ def candidate_sentences(
         score = (coverage + prior + float(meaning) + cue) * weight
         scored.append(ScoredSentence(sentence, rank, index, score))
     return citing_items_first(hits[: weights.passages], scored, penalties)
-
-
-def _covers(
-    word: str, tokens: Collection[str], terms_for: Mapping[str, Sequence[Sequence[str]]]
-) -> bool:
-    """Whether a sentence's tokens hold the word, or every token of one of its terms."""
-    return word in tokens or any(
-        term and all(t in tokens for t in term) for term in terms_for.get(word, ())
-    )
 
 
 # An article a law sentence cites: 「第五十五条の八の規定に基づく…」, 「第五十二条第一項」.
@@ -265,13 +256,14 @@ def select_sentences(
         detail = _delegated_detail(hits, ranked, delegating)
         if len(kept) < limit and detail is not None and detail not in kept:
             kept.append(detail)
+    # The provisions of the best sentence: a second kind asked is stated best by one naming them.
+    best_quotes = _provisions_of(ranked[0], hits, carried_out) if len(kinds) > 1 else set()
     for kind in kinds if len(kinds) > 1 else ():
         stating_ones = [
             c
             for c in ranked
             if c.score >= KIND_FLOOR * ranked[0].score and _states(kind, c, hits, earlier)
         ]
-        best_quotes = _quoted_provisions(hits, kept[:1], carried_out)
         linked = [c for c in stating_ones if _names_quoted(c, hits, best_quotes)]
         stating = next(iter(linked or stating_ones), None)
         if len(kept) < limit and stating and stating not in kept:
@@ -367,22 +359,21 @@ LAW_BESIDE_COMMENTARY_RANKS = 3
 KIND_FLOOR = 0.3
 
 
-def _quoted_provisions(
+def _provisions_of(
+    sentence: ScoredSentence,
     hits: Sequence[Hit],
-    kept: Sequence[ScoredSentence],
     carried_out: Callable[[Chunk], Sequence[Chunk]] | None,
 ) -> set[tuple[str, str]]:
-    """The (document, article) pairs the kept sentences quote: each one's own article, and
-    for an order's or ordinance's sentence the law articles it names as 「法第三十八条」 (those
-    of the provisions its passage carries out, so that 法 is known to mean that law)."""
+    """The (document, article) pairs a sentence quotes: its own article, and for an order's or
+    ordinance's sentence the law articles it names as 「法第三十八条」 (those of the provisions
+    its passage carries out, so that 法 is known to mean that law)."""
+    chunk = hits[sentence.hit_rank].chunk
     quoted: set[tuple[str, str]] = set()
-    for sentence in kept:
-        chunk = hits[sentence.hit_rank].chunk
-        if chunk.article and chunk.kind in LAW_KINDS:
-            quoted.add((chunk.source, chunk.article))
-        named = set(_LAW_ARTICLE.findall(sentence.text))
-        if named and carried_out is not None:
-            quoted.update((c.source, c.article) for c in carried_out(chunk) if c.article in named)
+    if chunk.article and chunk.kind in LAW_KINDS:
+        quoted.add((chunk.source, chunk.article))
+    named = set(_LAW_ARTICLE.findall(sentence.text))
+    if named and carried_out is not None:
+        quoted.update((c.source, c.article) for c in carried_out(chunk) if c.article in named)
     return quoted
 
 
